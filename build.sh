@@ -1,0 +1,69 @@
+#!/bin/bash
+# build.sh: everything a fresh Debian 12 machine needs, as root.
+#
+#   ./build.sh demo   install what is missing, build, and run a real jail
+#   ./build.sh test   install what is missing, build (plain and with
+#                     AddressSanitizer + UndefinedBehaviorSanitizer), and
+#                     run every test; ends with "N passed, N failed"
+#   ./build.sh        install and build only
+set -euo pipefail
+cd "$(dirname "$0")"
+
+# Build: compiler, meson, libseccomp; the 32-bit probe: gcc-multilib.
+# Tests: busybox-static (jail roots), python3 (terminal test), iproute2,
+# util-linux (setpriv, flock).
+packages=(
+	gcc libc6-dev meson ninja-build pkg-config libseccomp-dev gcc-multilib
+	busybox-static python3 iproute2 util-linux procps
+)
+
+install_missing() {
+	local missing=() p
+	for p in "${packages[@]}"; do
+		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")
+	done
+	[ ${#missing[@]} -eq 0 ] && return
+	echo "build.sh: installing ${missing[*]}"
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get update -qq
+	apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+build() {
+	local dir=$1
+	shift
+	[ -f "$dir/build.ninja" ] || meson setup "$dir" "$@" >/dev/null
+	ninja -C "$dir" >/dev/null
+}
+
+demo() {
+	sleep 60 &
+	local host=$!
+	trap 'kill $host 2>/dev/null' EXIT
+	echo "# on the host: this shell is pid $$, a host process is pid $host"
+	echo "# ./build/jail / ahost /bin/sh -c '...'"
+	./build/jail / ahost /bin/sh -c "
+		echo \"jail: my pid is \$\$\"
+		echo \"jail: hostname is \$(hostname)\"
+		echo \"jail: the processes I can see:\"; ps -e -o pid=,comm=
+		echo \"jail: kill $host\"; kill $host"
+}
+
+[ "$(id -u)" = 0 ] || { echo "build.sh: run as root (it installs packages and runs jails)" >&2; exit 1; }
+install_missing
+build build --buildtype=debugoptimized
+case ${1:-} in
+demo)
+	demo
+	;;
+test)
+	build build-san -Db_sanitize=address,undefined -Db_lundef=false -Dstatic_tools=false
+	exec tests/run.sh build build-san
+	;;
+"")
+	;;
+*)
+	echo "usage: ./build.sh [demo|test]" >&2
+	exit 1
+	;;
+esac

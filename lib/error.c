@@ -1,0 +1,127 @@
+/*
+ * error.c: the error object every fallible function fills, and the few
+ * small helpers the rest of the library shares.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "sj-private.h"
+
+void sj_freep(void *p)
+{
+	free(*(void **)p);
+}
+
+void sj_closep(const int *fd)
+{
+	if (*fd >= 0)
+		close(*fd);
+}
+
+void sj_fclosep(void *fp)
+{
+	FILE *f = *(FILE **)fp;
+
+	if (f)
+		fclose(f);
+}
+
+void sj_error_clear(sj_error *err)
+{
+	err->errnum = 0;
+	err->status = 0;
+	err->msg[0] = '\0';
+}
+
+static void vset(sj_error *err, int errnum, const char *fmt, va_list ap)
+{
+	err->errnum = errnum;
+	err->status = 0;
+	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+}
+
+/* Fill ERR with ERRNUM and a message; returns -1 with errno set. */
+int sj_fail(sj_error *err, int errnum, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vset(err, errnum, fmt, ap);
+	va_end(ap);
+	errno = errnum;
+	return -1;
+}
+
+/* Like sj_fail() with the current errno, appended as ": strerror". */
+int sj_fail_errno(sj_error *err, const char *fmt, ...)
+{
+	int e = errno;
+	size_t n;
+	va_list ap;
+
+	va_start(ap, fmt);
+	vset(err, e, fmt, ap);
+	va_end(ap);
+	n = strlen(err->msg);
+	snprintf(err->msg + n, sizeof(err->msg) - n, ": %s", strerror(e));
+	errno = e;
+	return -1;
+}
+
+/* Put context in front of the message already in ERR: "context: msg". */
+void sj_error_prefix(sj_error *err, const char *fmt, ...)
+{
+	char old[SJ_ERROR_MAX];
+	size_t n;
+	va_list ap;
+
+	memcpy(old, err->msg, sizeof(old));
+	va_start(ap, fmt);
+	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+	va_end(ap);
+	n = strlen(err->msg);
+	snprintf(err->msg + n, sizeof(err->msg) - n, ": %s", old);
+}
+
+char *sj_strdup(const char *s, sj_error *err)
+{
+	char *r = strdup(s);
+
+	if (!r)
+		sj_fail(err, ENOMEM, "out of memory");
+	return r;
+}
+
+/* Write all of BUF, retrying on short writes and EINTR. */
+int sj_write_all(int fd, const void *buf, size_t len)
+{
+	const char *p = buf;
+
+	while (len > 0) {
+		ssize_t w = write(fd, p, len);
+
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		p += w;
+		len -= (size_t)w;
+	}
+	return 0;
+}
+
+/* Write TEXT to an existing file such as a /proc knob, in one write. */
+int sj_write_file(const char *path, const char *text, sj_error *err)
+{
+	SJ_AUTOCLOSE int fd = open(path, O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
+	size_t len = strlen(text);
+
+	if (fd < 0)
+		return sj_fail_errno(err, "%s", path);
+	if (write(fd, text, len) != (ssize_t)len)
+		return sj_fail_errno(err, "write %s", path);
+	return 0;
+}

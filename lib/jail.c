@@ -1,0 +1,333 @@
+/*
+ * jail.c: the jail object, and creating a jail as an ordered table of
+ * steps.  Each step that takes something has an undo; when a step fails,
+ * the steps before it are undone in reverse, so a failed sj_create()
+ * leaves nothing behind: no process, namespace, mount or registry entry.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/sched.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/pidfd.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+
+#include "sj-private.h"
+
+sj_jail *sj_jail_new(sj_error *err)
+{
+	sj_jail *j = calloc(1, sizeof(*j));
+
+	if (!j) {
+		sj_fail(err, ENOMEM, "out of memory");
+		return NULL;
+	}
+	params_init(&j->cfg);
+	j->reg = (struct sj_registry){ .dirfd = -1, .jid = -1, .jid_lock = -1,
+				       .slot = -1, .slot_lock = -1 };
+	j->userns_fd = j->root_fd = j->netns_fd = -1;
+	j->sock_host = j->sock_init = -1;
+	j->init_pid = -1;
+	j->init_pidfd = -1;
+	return j;
+}
+
+static void close_fd(int *fd)
+{
+	if (*fd >= 0)
+		close(*fd);
+	*fd = -1;
+}
+
+void sj_jail_free(sj_jail *j)
+{
+	if (!j)
+		return;
+	close_fd(&j->init_pidfd);
+	close_fd(&j->sock_host);
+	uns_reap(j);
+	/* A jail still running keeps its registry entry: its init holds
+	 * the entry's lock. */
+	if (j->reg.dirfd >= 0) {
+		close_fd(&j->reg.jid_lock);
+		close_fd(&j->reg.slot_lock);
+		close_fd(&j->reg.dirfd);
+	}
+	sc_release(j);
+	users_free(&j->cred);
+	params_free(&j->cfg);
+	free(j);
+}
+
+int sj_jail_set(sj_jail *j, const char *name, const char *value, sj_error *err)
+{
+	if (j->created)
+		return sj_fail(err, EBUSY, "%s: the jail is already created", name);
+	return params_set(&j->cfg, name, value, err);
+}
+
+int sj_jail_add(sj_jail *j, const char *name, const char *value, sj_error *err)
+{
+	if (j->created)
+		return sj_fail(err, EBUSY, "%s: the jail is already created", name);
+	return params_add(&j->cfg, name, value, err);
+}
+
+int sj_jail_get(const sj_jail *j, const char *name, char *buf, size_t len, sj_error *err)
+{
+	return params_get(&j->cfg, name, buf, len, err);
+}
+
+int sj_jail_set_command(sj_jail *j, char *const argv[], sj_error *err)
+{
+	size_t n = 0;
+	char **v;
+
+	while (argv[n])
+		n++;
+	if (n == 0)
+		return sj_fail(err, EINVAL, "command: empty command");
+	v = calloc(n + 1, sizeof(*v));
+	if (!v)
+		return sj_fail(err, ENOMEM, "out of memory");
+	for (size_t i = 0; i < n; i++)
+		if (!(v[i] = strdup(argv[i]))) {
+			while (i > 0)
+				free(v[--i]);
+			free(v);
+			return sj_fail(err, ENOMEM, "out of memory");
+		}
+	if (j->cfg.command)
+		for (char **p = j->cfg.command; *p; p++)
+			free(*p);
+	free(j->cfg.command);
+	j->cfg.command = v;
+	return 0;
+}
+
+int sj_jail_jid(const sj_jail *j)
+{
+	return j->created ? j->reg.jid : -1;
+}
+
+pid_t sj_jail_init_pid(const sj_jail *j)
+{
+	return j->created ? j->init_pid : -1;
+}
+
+/* Steps of sj_create(), in order. */
+
+static int check(struct sj_jail *j, sj_error *err)
+{
+	char host[65];
+
+	if (geteuid() != 0)
+		return sj_fail(err, EPERM, "creating a jail needs root (run as root)");
+	if (params_check(&j->cfg, err) < 0)
+		return -1;
+	if (!j->cfg.hostname) {
+		/* As FreeBSD: a jail without host.hostname takes its name,
+		 * or the host's hostname. */
+		if (!j->cfg.name && gethostname(host, sizeof(host)) < 0)
+			return sj_fail_errno(err, "gethostname");
+		j->cfg.hostname = sj_strdup(j->cfg.name ? j->cfg.name : host, err);
+		if (!j->cfg.hostname)
+			return -1;
+	}
+	return 0;
+}
+
+static int resolve_user(struct sj_jail *j, sj_error *err)
+{
+	if (!j->cfg.jail_user || !j->cfg.system_jail_user)
+		return 0;
+	if (users_lookup_host(j->cfg.jail_user, &j->cred, err) < 0) {
+		sj_error_prefix(err, "exec.jail_user");
+		return -1;
+	}
+	return 0;
+}
+
+static void free_user(struct sj_jail *j)
+{
+	users_free(&j->cred);
+}
+
+/* A packet socket pair: no SIGPIPE, and EOF once the init and the
+ * command (at its execve) have closed their end. */
+static int open_channel(struct sj_jail *j, sj_error *err)
+{
+	int sv[2];
+
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
+		return sj_fail_errno(err, "socketpair");
+	j->sock_host = sv[0];
+	j->sock_init = sv[1];
+	return 0;
+}
+
+static void close_channel(struct sj_jail *j)
+{
+	close_fd(&j->sock_host);
+	close_fd(&j->sock_init);
+}
+
+static int spawn_init(struct sj_jail *j, sj_error *err)
+{
+	const struct sj_config *c = &j->cfg;
+	int pidfd = -1;
+	struct clone_args args = {
+		.flags = CLONE_PIDFD | CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWUTS,
+		.pidfd = (uint64_t)(uintptr_t)&pidfd,
+		.exit_signal = SIGCHLD,
+	};
+	long pid;
+
+	if (!c->allow_sysvipc)
+		args.flags |= CLONE_NEWIPC;
+	pid = syscall(SYS_clone3, &args, sizeof(args));
+	if (pid < 0)
+		return sj_fail_errno(err, "starting the jail's init");
+	if (pid == 0)
+		_exit(init_main(j));
+	j->init_pid = (pid_t)pid;
+	j->init_pidfd = pidfd;
+	/* The init's end is the init's alone now. */
+	close_fd(&j->sock_init);
+	return 0;
+}
+
+static void wait_init(struct sj_jail *j, siginfo_t *si)
+{
+	memset(si, 0, sizeof(*si));
+	while (waitid(P_PIDFD, (id_t)j->init_pidfd, si, WEXITED) < 0 && errno == EINTR)
+		;
+}
+
+static void kill_init(struct sj_jail *j)
+{
+	siginfo_t si;
+
+	if (j->init_pidfd < 0)
+		return;
+	pidfd_send_signal(j->init_pidfd, SIGKILL, NULL, 0);
+	wait_init(j, &si);
+	close_fd(&j->init_pidfd);
+	j->init_pid = -1;
+}
+
+static const struct step {
+	const char *name;
+	int (*apply)(struct sj_jail *j, sj_error *err);
+	void (*undo)(struct sj_jail *j);
+} create_steps[] = {
+	{ "parameters", check, NULL },
+	{ "network", net_start, net_stop },
+	{ "user", resolve_user, free_user },
+	{ "registry", reg_reserve, reg_release },
+	{ "seccomp", sc_prepare, sc_release },
+	{ "user namespace", uns_create, uns_close },
+	{ "root", mnt_prepare_root, mnt_close_root },
+	{ "channel", open_channel, close_channel },
+	{ "network ready", net_finish, NULL },
+	{ "init", spawn_init, kill_init },
+	{ "registry entry", reg_publish, NULL },
+};
+
+static void undo_from(struct sj_jail *j, size_t n)
+{
+	while (n-- > 0)
+		if (create_steps[n].undo)
+			create_steps[n].undo(j);
+}
+
+int sj_create(sj_jail *j, sj_error *err)
+{
+	sj_error_clear(err);
+	if (j->created)
+		return sj_fail(err, EBUSY, "the jail is already created");
+	for (size_t i = 0; i < SJ_NELEM(create_steps); i++) {
+		if (create_steps[i].apply(j, err) < 0) {
+			undo_from(j, i);
+			return -1;
+		}
+	}
+	/* The init holds what it needs of these now. */
+	close_fd(&j->userns_fd);
+	close_fd(&j->netns_fd);
+	mnt_close_root(j);
+	j->created = true;
+	return 0;
+}
+
+/* Undo everything sj_create() did; for a jail whose start failed. */
+static void destroy(struct sj_jail *j)
+{
+	j->created = false;
+	undo_from(j, SJ_NELEM(create_steps));
+}
+
+int sj_start(sj_jail *j, sj_error *err)
+{
+	struct sj_report r;
+	ssize_t n;
+
+	sj_error_clear(err);
+	if (!j->created || j->sock_host < 0)
+		return sj_fail(err, EINVAL, "the jail is not created, or already started");
+	/* If the init died already, its report is waiting for us. */
+	send(j->sock_host, "g", 1, MSG_NOSIGNAL);
+	uns_reap(j);
+
+	/* The init and the command report failures; EOF means the command
+	 * was executed (or, without one, that the init is serving). */
+	do
+		n = recv(j->sock_host, &r, sizeof(r), 0);
+	while (n < 0 && errno == EINTR);
+	close_fd(&j->sock_host);
+	if (n == 0)
+		return 0;
+	if (n != (ssize_t)sizeof(r)) {
+		sj_fail(err, EIO, "the jail's init died while starting");
+		goto fail;
+	}
+	r.msg[sizeof(r.msg) - 1] = '\0';
+	sj_fail(err, r.errnum, "%s", r.msg);
+	if (r.stage == SJ_REPORT_EXEC)
+		err->status = r.errnum == ENOENT ? SJ_EXIT_NOTFOUND : SJ_EXIT_NOEXEC;
+fail:
+	destroy(j);
+	return -1;
+}
+
+int sj_wait(sj_jail *j, int *status, sj_error *err)
+{
+	siginfo_t si;
+
+	sj_error_clear(err);
+	if (!j->created || j->init_pidfd < 0)
+		return sj_fail(err, EINVAL, "the jail was not created by this process");
+	wait_init(j, &si);
+	if (si.si_pid == 0)
+		return sj_fail_errno(err, "waiting for the jail");
+	*status = si.si_code == CLD_EXITED ? si.si_status : 128 + si.si_status;
+	close_fd(&j->init_pidfd);
+	reg_release(j);
+	sc_release(j);
+	j->created = false;
+	return 0;
+}
+
+int sj_forward_signal(const sj_jail *j, int sig)
+{
+	if (j->init_pidfd < 0) {
+		errno = ESRCH;
+		return -1;
+	}
+	return pidfd_send_signal(j->init_pidfd, sig, NULL, 0);
+}

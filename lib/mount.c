@@ -1,0 +1,347 @@
+/*
+ * mount.c: the jail's filesystem view.
+ *
+ * The host side (mnt_prepare_root) clones the tree at `path` into a
+ * detached mount, idmapped to the jail's user namespace, nosuid and nodev.
+ * The jail's init (mnt_build), in its own mount namespace with private
+ * propagation, attaches that tree, mounts a fresh /dev, /proc and a
+ * read-only /sys on it, masks the host-global knobs under /proc, and
+ * enters it with pivot_root(2), detaching the old root.
+ *
+ * Every mount is made with the new mount API and attached relative to a
+ * descriptor of the jail's tree: a symlink the jail's files hold in place
+ * of /dev or /proc is never followed (move_mount(2) without
+ * MOVE_MOUNT_T_SYMLINKS fails on it instead).  Nothing propagates to the
+ * host, and nothing outlives the jail's mount namespace.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <linux/openat2.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/sysmacros.h>
+
+#include "sj-private.h"
+
+/* Device nodes of the jail's /dev. */
+static const struct {
+	const char *name;
+	unsigned major, minor;
+} dev_nodes[] = {
+	{ "null", 1, 3 }, { "zero", 1, 5 }, { "full", 1, 7 },
+	{ "random", 1, 8 }, { "urandom", 1, 9 }, { "tty", 5, 0 },
+};
+
+static const struct {
+	const char *name, *target;
+} dev_links[] = {
+	{ "fd", "/proc/self/fd" }, { "stdin", "/proc/self/fd/0" },
+	{ "stdout", "/proc/self/fd/1" }, { "stderr", "/proc/self/fd/2" },
+	{ "ptmx", "pts/ptmx" },
+};
+
+/* Under /proc: host-global knobs made read-only... */
+static const char *const proc_readonly[] = {
+	"sys", "sysrq-trigger", "irq", "bus", "fs",
+};
+
+/* ...files hidden behind /dev/null... */
+static const char *const proc_masked_files[] = {
+	"kcore", "keys", "kmsg", "latency_stats", "timer_list", "timer_stats",
+	"sched_debug", "config.gz",
+};
+
+/* ...and directories hidden behind an empty read-only tmpfs. */
+static const char *const proc_masked_dirs[] = { "acpi", "scsi" };
+
+/* Mount points the jail's root needs. */
+static const char *const root_dirs[] = { "proc", "dev", "sys" };
+
+/* Clone the tree at `path` for the jail: host side, as root. */
+int mnt_prepare_root(struct sj_jail *j, sj_error *err)
+{
+	const char *path = j->cfg.path;
+	SJ_AUTOCLOSE int dirfd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	bool whole_host = strcmp(path, "/") == 0;
+	struct mount_attr attr = {
+		.attr_set = MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV,
+	};
+
+	j->root_fd = -1;
+	if (dirfd < 0) {
+		if (errno == ENOTDIR)
+			return sj_fail(err, ENOTDIR, "path: %s is not a directory", path);
+		return sj_fail_errno(err, "path: %s", path);
+	}
+	for (size_t i = 0; i < SJ_NELEM(root_dirs); i++)
+		if (mkdirat(dirfd, root_dirs[i], 0755) < 0 && errno != EEXIST)
+			return sj_fail_errno(err, "path: cannot make %s/%s", path, root_dirs[i]);
+
+	j->root_fd = open_tree(dirfd, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC |
+			       AT_RECURSIVE | AT_EMPTY_PATH);
+	if (j->root_fd < 0)
+		return sj_fail_errno(err, "path: cloning %s", path);
+
+	/* The host's own files are never idmapped: in a jail of "/" they
+	 * show as unmapped (nobody) and the jail's root cannot write them. */
+	if (j->userns_fd >= 0 && !whole_host) {
+		attr.attr_set |= MOUNT_ATTR_IDMAP;
+		attr.userns_fd = (uint64_t)j->userns_fd;
+	}
+	if (mount_setattr(j->root_fd, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr,
+			  sizeof(attr)) < 0) {
+		if (errno == EINVAL && (attr.attr_set & MOUNT_ATTR_IDMAP))
+			return sj_fail(err, EINVAL, "path: the filesystem of %s does not "
+				       "support idmapped mounts (sysjail.userns=false "
+				       "shares the host's uids instead)", path);
+		return sj_fail_errno(err, "path: setting mount attributes on %s", path);
+	}
+	return 0;
+}
+
+void mnt_close_root(struct sj_jail *j)
+{
+	if (j->root_fd >= 0)
+		close(j->root_fd);
+	j->root_fd = -1;
+}
+
+/* A new, detached mount of filesystem TYPE with OPTIONS ("key=value,..."). */
+static int fs_new(const char *type, const char *options, unsigned attrs, sj_error *err)
+{
+	SJ_AUTOCLOSE int fs = fsopen(type, FSOPEN_CLOEXEC);
+	char buf[256], *save = NULL;
+	int m;
+
+	if (fs < 0)
+		return sj_fail_errno(err, "%s: fsopen", type);
+	snprintf(buf, sizeof(buf), "%s", options ? options : "");
+	for (char *o = strtok_r(buf, ",", &save); o; o = strtok_r(NULL, ",", &save)) {
+		char *eq = strchr(o, '=');
+
+		if (eq)
+			*eq = '\0';
+		if (fsconfig(fs, eq ? FSCONFIG_SET_STRING : FSCONFIG_SET_FLAG, o,
+			     eq ? eq + 1 : NULL, 0) < 0)
+			return sj_fail_errno(err, "%s: option %s", type, o);
+	}
+	if (fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
+		return sj_fail_errno(err, "%s: creating the filesystem", type);
+	m = fsmount(fs, FSMOUNT_CLOEXEC, attrs);
+	if (m < 0)
+		return sj_fail_errno(err, "%s: fsmount", type);
+	return m;
+}
+
+/* Attach detached mount M on DIRFD/NAME; NAME's final symlink is not followed. */
+static int attach(int m, int dirfd, const char *name, const char *what, sj_error *err)
+{
+	if (move_mount(m, "", dirfd, name, MOVE_MOUNT_F_EMPTY_PATH) < 0)
+		return sj_fail_errno(err, "mounting %s", what);
+	return 0;
+}
+
+/* Mount a new TYPE on ROOT/NAME; returns the mount's descriptor. */
+static int mount_new(int root, const char *name, const char *type, const char *options,
+		     unsigned attrs, sj_error *err)
+{
+	char what[64];
+	int m = fs_new(type, options, attrs, err);
+
+	snprintf(what, sizeof(what), "%s on /%s", type, name);
+	if (m < 0) {
+		sj_error_prefix(err, "mounting /%s", name);
+		return -1;
+	}
+	if (attach(m, root, name, what, err) < 0) {
+		close(m);
+		return -1;
+	}
+	return m;
+}
+
+/*
+ * Bind a clone of FROM (or of DIRFD/NAME itself, when FROM is -1) over
+ * DIRFD/NAME with ATTRS.  A NAME this kernel does not have is skipped
+ * before anything is cloned: dropping an unused clone costs more than
+ * the mount would have.
+ */
+static int bind_over(int from, int dirfd, const char *name, unsigned attrs, sj_error *err)
+{
+	struct mount_attr attr = { .attr_set = attrs };
+	SJ_AUTOCLOSE int target = openat(dirfd, name, O_PATH | O_CLOEXEC | O_NOFOLLOW);
+	SJ_AUTOCLOSE int m = -1;
+
+	if (target < 0)
+		return errno == ENOENT ? 0 : sj_fail_errno(err, "/proc/%s", name);
+	m = open_tree(from >= 0 ? from : target, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC |
+		      AT_EMPTY_PATH);
+	if (m < 0)
+		return sj_fail_errno(err, "cloning a mount for /proc/%s", name);
+	if (attrs && mount_setattr(m, "", AT_EMPTY_PATH, &attr, sizeof(attr)) < 0)
+		return sj_fail_errno(err, "making /proc/%s read-only", name);
+	if (move_mount(m, "", target, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+		return sj_fail_errno(err, "masking /proc/%s", name);
+	return 0;
+}
+
+static int build_dev(int root, const struct sj_jail *j, int *devfd, sj_error *err)
+{
+	struct mount_attr ro = { .attr_set = MOUNT_ATTR_RDONLY };
+	char opts[64];
+	int fd, m;
+
+	fd = mount_new(root, "dev", "tmpfs", "mode=755,size=64k,nr_inodes=64",
+		       MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC, err);
+	if (fd < 0)
+		return -1;
+	*devfd = fd;
+	for (size_t i = 0; i < SJ_NELEM(dev_nodes); i++) {
+		if (mknodat(fd, dev_nodes[i].name, S_IFCHR | 0666,
+			    makedev(dev_nodes[i].major, dev_nodes[i].minor)) < 0)
+			return sj_fail_errno(err, "/dev/%s", dev_nodes[i].name);
+	}
+	for (size_t i = 0; i < SJ_NELEM(dev_links); i++)
+		if (symlinkat(dev_links[i].target, fd, dev_links[i].name) < 0)
+			return sj_fail_errno(err, "/dev/%s", dev_links[i].name);
+	if (mkdirat(fd, "pts", 0755) < 0 || mkdirat(fd, "shm", 01777) < 0)
+		return sj_fail_errno(err, "/dev");
+
+	/* The jail's own pty instance: its ptys are not the host's. */
+	snprintf(opts, sizeof(opts), "newinstance,ptmxmode=0666,mode=620,gid=%u",
+		 (unsigned)(j->uid_base + 5));
+	m = mount_new(fd, "pts", "devpts", opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC, err);
+	if (m < 0)
+		return -1;
+	close(m);
+	m = mount_new(fd, "shm", "tmpfs", "mode=1777",
+		      MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, err);
+	if (m < 0)
+		return -1;
+	close(m);
+	if (mount_setattr(fd, "", AT_EMPTY_PATH, &ro, sizeof(ro)) < 0)
+		return sj_fail_errno(err, "making /dev read-only");
+	return 0;
+}
+
+static int build_proc(int root, int devfd, sj_error *err)
+{
+	const unsigned hard = MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC;
+	SJ_AUTOCLOSE int proc = mount_new(root, "proc", "proc", NULL, hard, err);
+	SJ_AUTOCLOSE int null = -1, empty = -1;
+
+	if (proc < 0)
+		return -1;
+	for (size_t i = 0; i < SJ_NELEM(proc_readonly); i++)
+		if (bind_over(-1, proc, proc_readonly[i], hard | MOUNT_ATTR_RDONLY, err) < 0)
+			return -1;
+	null = openat(devfd, "null", O_PATH | O_CLOEXEC);
+	if (null < 0)
+		return sj_fail_errno(err, "/dev/null");
+	for (size_t i = 0; i < SJ_NELEM(proc_masked_files); i++)
+		if (bind_over(null, proc, proc_masked_files[i], 0, err) < 0)
+			return -1;
+	for (size_t i = 0; i < SJ_NELEM(proc_masked_dirs); i++) {
+		if (faccessat(proc, proc_masked_dirs[i], F_OK, AT_SYMLINK_NOFOLLOW) < 0)
+			continue;
+		if (empty < 0 && (empty = fs_new("tmpfs", "size=0,nr_inodes=1",
+						 hard | MOUNT_ATTR_RDONLY, err)) < 0)
+			return -1;
+		if (bind_over(empty, proc, proc_masked_dirs[i], 0, err) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/*
+ * In a jail of the host's own tree, hide the registry (other jails'
+ * parameters are none of this jail's business).
+ */
+static int mask_rundir(int root, const struct sj_jail *j, sj_error *err)
+{
+	const char *dir = j->cfg.rundir ? j->cfg.rundir : "/run/sysjail";
+	size_t plen = strlen(j->cfg.path);
+	struct open_how how = {
+		.flags = O_PATH | O_DIRECTORY | O_CLOEXEC,
+		.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
+	};
+	SJ_AUTOCLOSE int target = -1, m = -1;
+
+	if (strcmp(j->cfg.path, "/") == 0)
+		plen = 0;
+	else if (strncmp(dir, j->cfg.path, plen) != 0 || dir[plen] != '/')
+		return 0;
+	target = (int)syscall(SYS_openat2, root, dir + plen, &how, sizeof(how));
+	if (target < 0)
+		return 0;
+	m = fs_new("tmpfs", "size=0,nr_inodes=1", MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID |
+		   MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC, err);
+	if (m < 0)
+		return -1;
+	if (move_mount(m, "", target, "", MOVE_MOUNT_F_EMPTY_PATH |
+		       MOVE_MOUNT_T_EMPTY_PATH) < 0)
+		return sj_fail_errno(err, "masking %s", dir);
+	return 0;
+}
+
+/* In a clone of the host's tree, drop the host's /dev, /proc and /sys. */
+static void detach_host_mounts(int root)
+{
+	char path[64];
+
+	for (size_t i = 0; i < SJ_NELEM(root_dirs); i++) {
+		snprintf(path, sizeof(path), "/proc/self/fd/%d/%s", root, root_dirs[i]);
+		while (umount2(path, MNT_DETACH | UMOUNT_NOFOLLOW) == 0)
+			;
+	}
+}
+
+/*
+ * Build the jail's filesystem and enter it.  Runs in the jail's init, in
+ * its new mount namespace, before it gives up the host's root.
+ */
+int mnt_build(const struct sj_jail *j, sj_error *err)
+{
+	const unsigned hard = MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC;
+	int root = j->root_fd;
+	SJ_AUTOCLOSE int devfd = -1, sys = -1;
+	mode_t mask = umask(0);
+	int r = -1;
+
+	/* Nothing we mount may reach the host, nor the host's mounts us. */
+	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0) {
+		sj_fail_errno(err, "making mounts private");
+		goto out;
+	}
+	if (move_mount(root, "", AT_FDCWD, j->cfg.path, MOVE_MOUNT_F_EMPTY_PATH) < 0) {
+		sj_fail_errno(err, "attaching %s", j->cfg.path);
+		goto out;
+	}
+	if (strcmp(j->cfg.path, "/") == 0)
+		detach_host_mounts(root);
+	if (build_dev(root, j, &devfd, err) < 0 || build_proc(root, devfd, err) < 0)
+		goto out;
+	sys = mount_new(root, "sys", "sysfs", NULL, hard | MOUNT_ATTR_RDONLY, err);
+	if (sys < 0 || mask_rundir(root, j, err) < 0)
+		goto out;
+
+	/* pivot_root(".", "."): the old root ends up stacked on the new
+	 * one, and is detached from there. */
+	if (fchdir(root) < 0 || syscall(SYS_pivot_root, ".", ".") < 0) {
+		sj_fail_errno(err, "pivot_root to %s", j->cfg.path);
+		goto out;
+	}
+	if (umount2(".", MNT_DETACH) < 0 || chdir("/") < 0) {
+		sj_fail_errno(err, "detaching the host's root");
+		goto out;
+	}
+	r = 0;
+out:
+	umask(mask);
+	return r;
+}

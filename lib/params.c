@@ -1,0 +1,441 @@
+/*
+ * params.c: the one table of jail parameters.  jail(8)'s name=value
+ * arguments, jail.conf(5) and sj_jail_set() all set parameters through it,
+ * and jls(8) reads them back through it.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+
+#include "sj-private.h"
+
+enum param_type {
+	PT_STRING,
+	PT_PATH,			/* absolute path */
+	PT_BOOL,
+	PT_JID,
+	PT_NAME,
+	PT_HOSTNAME,
+	PT_ADDR4,
+	PT_ADDR6,
+	PT_NETMODE,
+	PT_ARGV,
+};
+
+enum param_flags {
+	PF_MUTABLE = 1 << 0,		/* can change on a running jail */
+	PF_LIST = 1 << 1,		/* takes += */
+};
+
+struct param {
+	const char *name;
+	enum param_type type;
+	size_t offset;
+	unsigned flags;
+};
+
+#define P(n, t, field, f) { n, t, offsetof(struct sj_config, field), f }
+
+static const struct param params[] = {
+	P("jid", PT_JID, jid, 0),
+	P("name", PT_NAME, name, 0),
+	P("path", PT_PATH, path, 0),
+	P("host.hostname", PT_HOSTNAME, hostname, PF_MUTABLE),
+	P("ip4.addr", PT_ADDR4, ip4, PF_LIST),
+	P("ip6.addr", PT_ADDR6, ip6, PF_LIST),
+	P("ip4", PT_NETMODE, ip4_mode, 0),
+	P("ip6", PT_NETMODE, ip6_mode, 0),
+	P("persist", PT_BOOL, persist, 0),
+	P("command", PT_ARGV, command, 0),
+	P("exec.clean", PT_BOOL, exec_clean, 0),
+	P("exec.jail_user", PT_STRING, jail_user, 0),
+	P("exec.system_jail_user", PT_BOOL, system_jail_user, 0),
+	P("allow.set_hostname", PT_BOOL, allow_set_hostname, 0),
+	P("allow.raw_sockets", PT_BOOL, allow_raw_sockets, 0),
+	P("allow.sysvipc", PT_BOOL, allow_sysvipc, 0),
+	P("allow.mount", PT_BOOL, allow_mount, 0),
+	P("allow.socket_af", PT_BOOL, allow_socket_af, 0),
+	P("sysjail.userns", PT_BOOL, userns, 0),
+	P("sysjail.seccomp", PT_STRING, seccomp, 0),
+	P("sysjail.rundir", PT_PATH, rundir, 0),
+};
+
+#undef P
+
+static const char *const netmodes[] = {
+	[SJ_NET_DISABLE] = "disable",
+	[SJ_NET_NEW] = "new",
+	[SJ_NET_INHERIT] = "inherit",
+};
+
+void params_init(struct sj_config *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->ip4_mode = -1;
+	c->ip6_mode = -1;
+	c->userns = true;
+}
+
+static void argv_free(char **v)
+{
+	for (char **p = v; p && *p; p++)
+		free(*p);
+	free(v);
+}
+
+void params_free(struct sj_config *c)
+{
+	for (size_t i = 0; i < SJ_NELEM(params); i++) {
+		void *field = (char *)c + params[i].offset;
+
+		switch (params[i].type) {
+		case PT_STRING:
+		case PT_PATH:
+		case PT_NAME:
+		case PT_HOSTNAME:
+			free(*(char **)field);
+			break;
+		case PT_ADDR4:
+		case PT_ADDR6:
+			addr_list_clear(field);
+			break;
+		case PT_ARGV:
+			argv_free(*(char ***)field);
+			break;
+		case PT_BOOL:
+		case PT_JID:
+		case PT_NETMODE:
+			break;
+		}
+	}
+	memset(c, 0, sizeof(*c));
+}
+
+static const struct param *find(const char *name)
+{
+	for (size_t i = 0; i < SJ_NELEM(params); i++)
+		if (strcmp(params[i].name, name) == 0)
+			return &params[i];
+	return NULL;
+}
+
+/* "noNAME" for a boolean NAME, as jail(8) and jail.conf(5) allow. */
+static const struct param *find_negated(const char *name)
+{
+	const char *dot = strrchr(name, '.');
+	char buf[128];
+	const struct param *p;
+
+	/* The "no" goes on the last component: "allow.noraw_sockets". */
+	if (dot && strncmp(dot + 1, "no", 2) == 0)
+		snprintf(buf, sizeof(buf), "%.*s%s", (int)(dot + 1 - name), name, dot + 3);
+	else if (!dot && strncmp(name, "no", 2) == 0)
+		snprintf(buf, sizeof(buf), "%s", name + 2);
+	else
+		return NULL;
+	p = find(buf);
+	return p && p->type == PT_BOOL ? p : NULL;
+}
+
+bool sj_param_exists(const char *name)
+{
+	return find(name) || find_negated(name);
+}
+
+static int parse_bool(const char *v, bool *out)
+{
+	static const char *const yes[] = { "1", "true", "yes", "on" };
+	static const char *const no[] = { "0", "false", "no", "off" };
+
+	if (!v) {
+		*out = true;
+		return 0;
+	}
+	for (size_t i = 0; i < SJ_NELEM(yes); i++) {
+		if (strcasecmp(v, yes[i]) == 0) {
+			*out = true;
+			return 0;
+		}
+		if (strcasecmp(v, no[i]) == 0) {
+			*out = false;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+int params_hostname_valid(const char *name, sj_error *err)
+{
+	size_t len = strlen(name), label = 0;
+
+	if (len == 0)
+		return sj_fail(err, EINVAL, "empty hostname");
+	if (len > 64)
+		return sj_fail(err, EINVAL,
+			       "hostname '%.70s%s' is too long (%zu characters, at most 64)",
+			       name, len > 70 ? "..." : "", len);
+	for (size_t i = 0; i <= len; i++) {
+		char ch = name[i];
+
+		if (ch == '.' || ch == '\0') {
+			if (label == 0 || name[i - 1] == '-')
+				return sj_fail(err, EINVAL, "hostname '%s' is malformed "
+					       "(empty label, or a label ending in '-')", name);
+			label = 0;
+			continue;
+		}
+		if (!isalnum((unsigned char)ch) && ch != '-')
+			return sj_fail(err, EINVAL, "hostname '%s' is malformed "
+				       "(character '%c' is not a letter, digit, '-' or '.')",
+				       name, ch);
+		if (label == 0 && ch == '-')
+			return sj_fail(err, EINVAL, "hostname '%s' is malformed "
+				       "(a label starts with '-')", name);
+		label++;
+	}
+	return 0;
+}
+
+static int name_valid(const char *name, sj_error *err)
+{
+	size_t len = strlen(name);
+	bool digits = true;
+
+	if (len == 0 || len > 64)
+		return sj_fail(err, EINVAL, "jail name must be 1 to 64 characters");
+	for (const char *p = name; *p; p++) {
+		if (!isalnum((unsigned char)*p) && *p != '_' && *p != '-')
+			return sj_fail(err, EINVAL, "jail name '%s' has character '%c' "
+				       "(letters, digits, '_' and '-' only)", name, *p);
+		digits = digits && isdigit((unsigned char)*p);
+	}
+	if (digits)
+		return sj_fail(err, EINVAL, "jail name '%s' is a number, "
+			       "which would read as a jid", name);
+	return 0;
+}
+
+static int set_string(char **field, const char *value, sj_error *err)
+{
+	char *v = sj_strdup(value, err);
+
+	if (!v)
+		return -1;
+	free(*field);
+	*field = v;
+	return 0;
+}
+
+/* Split VALUE on whitespace into an argv; the "command" parameter. */
+static int set_argv(char ***field, const char *value, sj_error *err)
+{
+	SJ_AUTOFREE char *copy = sj_strdup(value, err);
+	char **v = NULL, *save = NULL;
+	size_t n = 0;
+
+	if (!copy)
+		return -1;
+	for (char *t = strtok_r(copy, " \t\n", &save); t; t = strtok_r(NULL, " \t\n", &save)) {
+		char **nv = realloc(v, (n + 2) * sizeof(*v));
+
+		if (!nv || !(nv[n] = strdup(t))) {
+			free(nv ? nv : v);
+			return sj_fail(err, ENOMEM, "out of memory");
+		}
+		v = nv;
+		v[++n] = NULL;
+	}
+	if (!v)
+		return sj_fail(err, EINVAL, "empty command");
+	argv_free(*field);
+	*field = v;
+	return 0;
+}
+
+static int set_one(struct sj_config *c, const struct param *p, const char *value,
+		   bool append, sj_error *err)
+{
+	void *field = (char *)c + p->offset;
+
+	if (!value && p->type != PT_BOOL)
+		return sj_fail(err, EINVAL, "needs a value");
+	if (append && !(p->flags & PF_LIST))
+		return sj_fail(err, EINVAL, "is not a list: '+=' does not apply");
+	switch (p->type) {
+	case PT_STRING:
+		return set_string(field, value, err);
+	case PT_PATH:
+		if (value[0] != '/')
+			return sj_fail(err, EINVAL, "'%s' is not an absolute path", value);
+		if (strlen(value) >= PATH_MAX)
+			return sj_fail(err, ENAMETOOLONG, "path is too long");
+		return set_string(field, value, err);
+	case PT_NAME:
+		if (name_valid(value, err) < 0)
+			return -1;
+		return set_string(field, value, err);
+	case PT_HOSTNAME:
+		if (params_hostname_valid(value, err) < 0)
+			return -1;
+		return set_string(field, value, err);
+	case PT_BOOL:
+		if (parse_bool(value, field) < 0)
+			return sj_fail(err, EINVAL, "'%s' is not a boolean", value);
+		return 0;
+	case PT_JID: {
+		char *end;
+		long v;
+
+		errno = 0;
+		v = strtol(value, &end, 10);
+		if (!isdigit((unsigned char)*value) || *end || errno || v < 0 || v > INT_MAX)
+			return sj_fail(err, EINVAL, "'%s' is not a jail id", value);
+		*(int *)field = (int)v;
+		return 0;
+	}
+	case PT_ADDR4:
+	case PT_ADDR6: {
+		struct sj_addr_list l = { 0 };
+		int family = p->type == PT_ADDR4 ? AF_INET : AF_INET6;
+
+		if (addr_list_parse(value, family, &l, err) < 0) {
+			addr_list_clear(&l);
+			return -1;
+		}
+		if (!append)
+			addr_list_clear(field);
+		for (size_t i = 0; i < l.n; i++)
+			if (addr_list_append(field, &l.v[i], err) < 0) {
+				addr_list_clear(&l);
+				return -1;
+			}
+		addr_list_clear(&l);
+		return 0;
+	}
+	case PT_NETMODE:
+		for (size_t i = 0; i < SJ_NELEM(netmodes); i++)
+			if (strcmp(value, netmodes[i]) == 0) {
+				*(int *)field = (int)i;
+				return 0;
+			}
+		return sj_fail(err, EINVAL, "'%s' is not one of new, inherit, disable", value);
+	case PT_ARGV:
+		return set_argv(field, value, err);
+	}
+	return sj_fail(err, EINVAL, "has no setter");
+}
+
+static int set_or_add(struct sj_config *c, const char *name, const char *value,
+		      bool append, sj_error *err)
+{
+	const struct param *p = find(name);
+
+	if (!p) {
+		p = find_negated(name);
+		if (!p)
+			return sj_fail(err, EINVAL, "unknown parameter '%s'", name);
+		if (value)
+			return sj_fail(err, EINVAL, "'%s' takes no value", name);
+		*(bool *)((char *)c + p->offset) = false;
+		return 0;
+	}
+	if (set_one(c, p, value, append, err) < 0) {
+		sj_error_prefix(err, "%s", name);
+		return -1;
+	}
+	return 0;
+}
+
+int params_set(struct sj_config *c, const char *name, const char *value, sj_error *err)
+{
+	return set_or_add(c, name, value, false, err);
+}
+
+int params_add(struct sj_config *c, const char *name, const char *value, sj_error *err)
+{
+	return set_or_add(c, name, value, true, err);
+}
+
+static int format_addrs(const struct sj_addr_list *l, char *buf, size_t len)
+{
+	size_t n = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < l->n && n < len; i++) {
+		if (i > 0)
+			n += (size_t)snprintf(buf + n, len - n, ",");
+		if (n < len)
+			n += (size_t)addr_format(&l->v[i], buf + n, len - n);
+	}
+	return (int)n;
+}
+
+int params_get(const struct sj_config *c, const char *name, char *buf, size_t len,
+	       sj_error *err)
+{
+	const struct param *p = find(name);
+	const void *field;
+	int n = 0;
+
+	if (!p)
+		return sj_fail(err, ENOENT, "unknown parameter '%s'", name);
+	field = (const char *)c + p->offset;
+	switch (p->type) {
+	case PT_STRING:
+	case PT_PATH:
+	case PT_NAME:
+	case PT_HOSTNAME: {
+		const char *s = *(char *const *)field;
+
+		n = snprintf(buf, len, "%s", s ? s : "");
+		break;
+	}
+	case PT_BOOL:
+		n = snprintf(buf, len, "%s", *(const bool *)field ? "true" : "false");
+		break;
+	case PT_JID:
+		n = snprintf(buf, len, "%d", *(const int *)field);
+		break;
+	case PT_ADDR4:
+	case PT_ADDR6:
+		n = format_addrs(field, buf, len);
+		break;
+	case PT_NETMODE: {
+		int m = *(const int *)field;
+
+		n = snprintf(buf, len, "%s", m < 0 ? "disable" : netmodes[m]);
+		break;
+	}
+	case PT_ARGV: {
+		char *const *v = *(char **const *)field;
+
+		buf[0] = '\0';
+		for (size_t i = 0; v && v[i] && (size_t)n < len; i++)
+			n += snprintf(buf + n, len - (size_t)n, "%s%s", i ? " " : "", v[i]);
+		break;
+	}
+	}
+	if (n < 0 || (size_t)n >= len)
+		return sj_fail(err, ERANGE, "%s: value does not fit", name);
+	return n;
+}
+
+/* Checks across parameters, made once before a jail is created. */
+int params_check(const struct sj_config *c, sj_error *err)
+{
+	if (!c->path)
+		return sj_fail(err, EINVAL, "path: a jail needs a path (its root directory)");
+	if (c->ip4.n && c->ip4_mode >= 0 && c->ip4_mode != SJ_NET_NEW)
+		return sj_fail(err, EINVAL, "ip4.addr is set but ip4 is '%s'",
+			       netmodes[c->ip4_mode]);
+	if (c->ip6.n && c->ip6_mode >= 0 && c->ip6_mode != SJ_NET_NEW)
+		return sj_fail(err, EINVAL, "ip6.addr is set but ip6 is '%s'",
+			       netmodes[c->ip6_mode]);
+	if (c->system_jail_user && !c->jail_user)
+		return sj_fail(err, EINVAL, "exec.system_jail_user needs exec.jail_user");
+	return 0;
+}

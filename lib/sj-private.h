@@ -1,0 +1,230 @@
+/*
+ * sj-private.h: what libsysjail's files share and the tools never see.
+ *
+ * One file per mechanism, each with one entry point (or a create/undo
+ * pair for the host-side steps in jail.c):
+ *
+ *   error.c     sj_error helpers
+ *   params.c    the parameter table (jail(8), jail.conf(5), sj_jail_set)
+ *   addr.c      jail addresses: parsing and printing
+ *   users.c     -u/-U: users and groups on the host or in the jail
+ *   registry.c  jids, names and liveness under the runtime directory
+ *   userns.c    the jail's user namespace and its uid/gid range
+ *   mount.c     the jail's root, /proc, /dev, /sys, masks, pivot_root
+ *   net.c       the jail's network namespace
+ *   caps.c      capability sets, no_new_privs
+ *   policy.c    the seccomp policy language: parser, pure logic
+ *   seccomp.c   policy -> BPF through libseccomp, cache, install
+ *   init.c      the jail's PID 1, and the command it starts
+ *   jail.c      the ordered set-up steps and their undo
+ */
+#ifndef SJ_PRIVATE_H
+#define SJ_PRIVATE_H
+
+#include <net/if.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <sys/types.h>
+#include <unistd.h>
+
+#include "sysjail.h"
+
+#define SJ_UNUSED __attribute__((unused))
+#define SJ_PRINTF(a, b) __attribute__((format(printf, a, b)))
+#define SJ_NELEM(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Cleanup helpers: variables released when they go out of scope. */
+void sj_freep(void *p);
+void sj_closep(const int *fd);
+void sj_fclosep(void *fp);
+#define SJ_AUTOFREE __attribute__((cleanup(sj_freep)))
+#define SJ_AUTOCLOSE __attribute__((cleanup(sj_closep)))
+#define SJ_AUTOFCLOSE __attribute__((cleanup(sj_fclosep)))
+
+/* Hand an fd or pointer out of an auto-cleaned variable. */
+static inline int sj_steal_fd(int *fd)
+{
+	int r = *fd;
+
+	*fd = -1;
+	return r;
+}
+
+/* error.c */
+int sj_fail(sj_error *err, int errnum, const char *fmt, ...) SJ_PRINTF(3, 4);
+int sj_fail_errno(sj_error *err, const char *fmt, ...) SJ_PRINTF(2, 3);
+void sj_error_prefix(sj_error *err, const char *fmt, ...) SJ_PRINTF(2, 3);
+void sj_error_clear(sj_error *err);
+
+/* Small string helpers (error.c). */
+char *sj_strdup(const char *s, sj_error *err);
+int sj_write_all(int fd, const void *buf, size_t len);
+int sj_write_file(const char *path, const char *text, sj_error *err);
+
+/* addr.c */
+struct sj_addr {
+	int family;			/* AF_INET or AF_INET6 */
+	unsigned char addr[16];		/* network byte order */
+	int prefix;			/* -1 when not given */
+	char ifname[IF_NAMESIZE];	/* "" unless "ifname|address" */
+};
+
+struct sj_addr_list {
+	struct sj_addr *v;
+	size_t n;
+};
+
+int addr_parse(const char *text, struct sj_addr *a, sj_error *err);
+int addr_list_parse(const char *text, int family, struct sj_addr_list *out, sj_error *err);
+int addr_list_append(struct sj_addr_list *l, const struct sj_addr *a, sj_error *err);
+void addr_list_clear(struct sj_addr_list *l);
+int addr_format(const struct sj_addr *a, char *buf, size_t len);
+
+/* params.c */
+enum sj_netmode {
+	SJ_NET_DISABLE,			/* loopback only */
+	SJ_NET_NEW,			/* own namespace with the jail's addresses */
+	SJ_NET_INHERIT,			/* the host's network namespace */
+};
+
+/* Every parameter of a jail.  Set through the table in params.c only. */
+struct sj_config {
+	int jid;			/* 0: allocate one */
+	char *name;
+	char *path;
+	char *hostname;
+	struct sj_addr_list ip4, ip6;
+	int ip4_mode, ip6_mode;		/* enum sj_netmode, -1: from the addresses */
+	bool persist;
+	char **command;			/* argv of the first process */
+	bool exec_clean;
+	char *jail_user;		/* exec.jail_user */
+	bool system_jail_user;		/* look jail_user up on the host */
+	bool allow_set_hostname;
+	bool allow_raw_sockets;
+	bool allow_sysvipc;
+	bool allow_mount;
+	bool allow_socket_af;
+	bool userns;			/* sysjail.userns */
+	char *seccomp;			/* sysjail.seccomp: profile name or file */
+	char *rundir;			/* sysjail.rundir: the registry */
+};
+
+void params_init(struct sj_config *c);
+void params_free(struct sj_config *c);
+int params_set(struct sj_config *c, const char *name, const char *value, sj_error *err);
+int params_add(struct sj_config *c, const char *name, const char *value, sj_error *err);
+int params_get(const struct sj_config *c, const char *name, char *buf, size_t len, sj_error *err);
+int params_check(const struct sj_config *c, sj_error *err);
+int params_hostname_valid(const char *name, sj_error *err);
+
+/* users.c */
+struct sj_cred {
+	bool set;
+	uid_t uid;
+	gid_t gid;
+	int ngroups;
+	gid_t *groups;
+	char *name;
+	char *home;
+	char *shell;
+};
+
+int users_lookup_host(const char *user, struct sj_cred *c, sj_error *err);
+int users_lookup_jail(const char *user, struct sj_cred *c, sj_error *err);
+void users_free(struct sj_cred *c);
+
+/* registry.c */
+struct sj_registry {
+	int dirfd;			/* the runtime directory */
+	int jid;
+	int jid_lock;			/* held for the jail's whole life */
+	int slot;			/* uid range slot, -1 without userns */
+	int slot_lock;
+	bool published;
+};
+
+int reg_reserve(struct sj_jail *j, sj_error *err);
+int reg_publish(struct sj_jail *j, sj_error *err);
+void reg_release(struct sj_jail *j);
+
+/* userns.c */
+#define SJ_UID_BASE 0x70000000u	/* first host uid of jail slot 0 */
+#define SJ_UID_COUNT 0x10000u	/* ids per jail: 0-65535 inside */
+#define SJ_UID_SLOTS 4094	/* slots below systemd's foreign range */
+
+int uns_create(struct sj_jail *j, sj_error *err);
+void uns_close(struct sj_jail *j);
+void uns_reap(struct sj_jail *j);
+int uns_enter(const struct sj_jail *j, sj_error *err);
+
+/* mount.c */
+int mnt_prepare_root(struct sj_jail *j, sj_error *err);
+void mnt_close_root(struct sj_jail *j);
+int mnt_build(const struct sj_jail *j, sj_error *err);
+
+/* net.c */
+bool net_private(const struct sj_config *c);
+int net_start(struct sj_jail *j, sj_error *err);
+int net_finish(struct sj_jail *j, sj_error *err);
+void net_stop(struct sj_jail *j);
+int net_enter(const struct sj_jail *j, sj_error *err);
+
+/* caps.c */
+int caps_drop(const struct sj_config *c, sj_error *err);
+
+/* seccomp.c: compiled filters, ready to install. */
+struct sj_bpf {
+	size_t nprog;
+	struct sj_bpf_prog {
+		size_t len;		/* instructions */
+		void *insns;		/* struct sock_filter[len] */
+	} prog[2];
+};
+
+int sc_prepare(struct sj_jail *j, sj_error *err);
+void sc_release(struct sj_jail *j);
+int sc_install(const struct sj_bpf *bpf, sj_error *err);
+
+/* init.c */
+struct sj_report {
+	int32_t stage;			/* enum sj_report_stage */
+	int32_t errnum;
+	char msg[SJ_ERROR_MAX];
+};
+
+enum sj_report_stage {
+	SJ_REPORT_SETUP = 1,		/* the jail's set-up failed */
+	SJ_REPORT_EXEC,			/* the command could not be executed */
+};
+
+int init_main(struct sj_jail *j);
+
+/* The jail: its parameters and what sj_create() made of them. */
+struct sj_jail {
+	struct sj_config cfg;
+	struct sj_registry reg;
+	struct sj_cred cred;		/* exec.jail_user, resolved */
+	struct sj_bpf bpf;
+	uid_t uid_base;			/* host uid of jail uid 0 */
+	int userns_fd;
+	pid_t holder_pid;		/* made the user namespace; to reap */
+	int root_fd;			/* the jail's root tree, detached */
+	int netns_fd;			/* the jail's network namespace */
+	pthread_t net_maker;		/* makes it, during sj_create() */
+	bool net_maker_running;
+	sj_error net_err;		/* the maker's failure */
+	int sock_host;			/* sj_start() <-> init and command: */
+	int sock_init;			/* "go" one way, failures the other */
+	pid_t init_pid;
+	int init_pidfd;
+	bool created;
+	bool waited;
+	int status;
+};
+
+#endif /* SJ_PRIVATE_H */

@@ -1,0 +1,177 @@
+# lib.sh: what every integration test file sources.
+#
+# A test file defines functions test_NAME and ends with run_tests.  Each
+# test runs as root against real jails, in a subshell with a time limit;
+# it passes only if it returns 0 AND leaves nothing behind: no new mount
+# on the host, no jail process, no network namespace, no live registry
+# entry.  Whatever a test starts it registers with `defer`, and the
+# deferred commands run when the test ends, however it ends.
+#
+# Environment: SJ_BUILD (the build directory), SJ_SRC (the source tree).
+set -u
+
+JAIL=$SJ_BUILD/jail
+PROBE=$SJ_BUILD/tests/probe/sjprobe
+PROBE32=$SJ_BUILD/tests/probe/sjprobe32
+TEST_TIMEOUT=${TEST_TIMEOUT:-120}
+
+# Our own registry, so tests never see (or touch) the machine's jails.
+export SYSJAIL_RUNDIR=/run/sysjail-tests.$$
+WORK=$(mktemp -d /var/tmp/sysjail-tests.XXXXXX)
+ROOT=$WORK/root
+
+lib_cleanup() {
+	rm -rf "$WORK"
+	rm -rf "$SYSJAIL_RUNDIR"
+}
+trap lib_cleanup EXIT
+
+if [ "$(id -u)" != 0 ]; then
+	echo "skip - all: integration tests run jails as root; run them as root"
+	exit 0
+fi
+
+# In a test: stop the test with a reason.
+fail() {
+	echo "FAIL: $*"
+	exit 1
+}
+
+expect_eq() {
+	[ "$1" = "$2" ] || fail "$3: expected '$2', got '$1'"
+}
+
+expect_match() {
+	[[ $1 =~ $2 ]] || fail "$3: '$1' does not match /$2/"
+}
+
+expect_no_match() {
+	[[ $1 =~ $2 ]] && fail "$3: '$1' matches /$2/"
+	return 0
+}
+
+# Run a command, keeping its stdout in $out, stderr in $err, status in $rc.
+capture() {
+	local e
+	e=$(mktemp)
+	out=$("$@" 2>"$e")
+	rc=$?
+	err=$(cat "$e")
+	rm -f "$e"
+}
+
+_defers=()
+defer() {
+	_defers+=("$*")
+}
+
+_run_defers() {
+	local i
+	for ((i = ${#_defers[@]} - 1; i >= 0; i--)); do
+		eval "${_defers[i]}" >/dev/null 2>&1
+	done
+	_defers=()
+}
+
+# A minimal jail root: the static probes, busybox, /etc/passwd and group.
+make_root() {
+	local dir=$1
+	mkdir -p "$dir"/bin "$dir"/etc "$dir"/tmp "$dir"/home/jailuser
+	chmod 1777 "$dir"/tmp
+	cp "$PROBE" "$dir"/bin/sjprobe
+	[ -x "$PROBE32" ] && cp "$PROBE32" "$dir"/bin/sjprobe32
+	cp /bin/busybox "$dir"/bin/busybox
+	for c in sh cat echo ls sleep id hostname kill ps true false env pwd stat mkdir stty; do
+		ln -sf busybox "$dir/bin/$c"
+	done
+	cat >"$dir"/etc/passwd <<-EOF
+	root:x:0:0:root:/root:/bin/sh
+	jailuser:x:1000:1000:jail user:/home/jailuser:/bin/sh
+	EOF
+	cat >"$dir"/etc/group <<-EOF
+	root:x:0:
+	jailuser:x:1000:
+	staff:x:50:jailuser
+	EOF
+	chown 1000:1000 "$dir"/home/jailuser
+}
+
+# What a jail could leave on the host.
+_snapshot() {
+	{
+		echo "## mounts"
+		awk '{print $5}' /proc/self/mountinfo | sort
+		echo "## jail processes"
+		for p in /proc/[0-9]*; do
+			[ "$(readlink "$p/exe" 2>/dev/null)" = "$JAIL" ] && echo "${p#/proc/}"
+		done | sort
+		echo "## network namespaces"
+		readlink /proc/[0-9]*/ns/net 2>/dev/null | sort -u
+		ip netns list 2>/dev/null
+		echo "## live registry entries"
+		for l in "$SYSJAIL_RUNDIR"/jail/*.lock; do
+			[ -e "$l" ] || continue
+			flock -n -s "$l" true || echo "$l"
+		done
+	} 2>/dev/null
+}
+
+# Kill jail processes that appeared during a test (ours, by PID).
+_kill_new_jails() {
+	local before=$1 p
+	for p in /proc/[0-9]*; do
+		p=${p#/proc/}
+		[ "$(readlink /proc/$p/exe 2>/dev/null)" = "$JAIL" ] || continue
+		grep -qx "$p" <<<"$before" || kill -KILL "$p" 2>/dev/null
+	done
+}
+
+run_one() {
+	local t=$1 before after out rc leak pid watchdog
+	before=$(_snapshot)
+	out=$(mktemp)
+	(
+		trap '_run_defers' EXIT
+		trap 'exit 143' TERM
+		"$t"
+	) >"$out" 2>&1 &
+	pid=$!
+	(sleep "$TEST_TIMEOUT"; kill -TERM "$pid" 2>/dev/null; sleep 5; kill -KILL "$pid" 2>/dev/null) &
+	watchdog=$!
+	wait "$pid"
+	rc=$?
+	kill "$watchdog" 2>/dev/null
+	wait "$watchdog" 2>/dev/null
+
+	# A jail being torn down may take a moment; a leak does not go away.
+	for _ in $(seq 50); do
+		after=$(_snapshot)
+		[ "$after" = "$before" ] && break
+		sleep 0.1
+	done
+	leak=$(diff <(echo "$before") <(echo "$after") | grep '^>' | tr '\n' ' ')
+	if [ -n "$leak" ]; then
+		_kill_new_jails "$(sed -n '/## jail processes/,/##/p' <<<"$before")"
+	fi
+
+	local name=${t#test_}
+	if [ $rc -ne 0 ]; then
+		local why
+		why=$(grep -m1 '^FAIL: ' "$out" | cut -c7-)
+		[ $rc -ge 124 ] && [ -z "$why" ] && why="timed out or killed (status $rc)"
+		echo "not ok - $name: ${why:-status $rc}"
+		sed 's/^/    /' "$out"
+	elif [ -n "$leak" ]; then
+		echo "not ok - $name: left behind: $leak"
+	else
+		echo "ok - $name"
+	fi
+	rm -f "$out"
+}
+
+run_tests() {
+	local t
+	for t in $(declare -F | awk '{print $3}' | grep '^test_'); do
+		run_one "$t"
+	done
+}

@@ -1,0 +1,344 @@
+/*
+ * sjprobe: a static helper the tests run inside jails to look from within.
+ *
+ * Each subcommand tries one thing and prints what happened:
+ *   "ok [value]"   exit 0: the operation succeeded
+ *   "err ENAME"    exit 1: it failed with that errno
+ * Usage errors exit 2.  Calls that could touch the machine if they
+ * succeeded are made harmless (bad magic, bad clock ids, NULL buffers)
+ * so that a probe run outside a jail, or in a jail that does not hold,
+ * reports the difference without doing damage.
+ */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mount.h>
+#include <sys/ptrace.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "probe.h"
+
+static int result(long r)
+{
+	if (r < 0) {
+		printf("err %s\n", strerrorname_np(errno) ? strerrorname_np(errno) : "?");
+		return 1;
+	}
+	printf("ok %ld\n", r);
+	return 0;
+}
+
+/* Numbers, or "s:text" for a pointer to text. */
+static unsigned long arg_value(const char *s)
+{
+	if (strncmp(s, "s:", 2) == 0)
+		return (unsigned long)(uintptr_t)(s + 2);
+	return strtoul(s, NULL, 0);
+}
+
+static int cmd_syscall(int argc, char **argv, bool entry32)
+{
+	unsigned long a[6] = { 0 };
+	long nr;
+
+	if (argc < 1)
+		return 2;
+	nr = entry32 ? probe_nr_i386(argv[0]) : probe_nr_native(argv[0]);
+	if (nr < 0) {
+		fprintf(stderr, "sjprobe: unknown system call %s\n", argv[0]);
+		return 2;
+	}
+	for (int i = 1; i < argc && i <= 6; i++)
+		a[i - 1] = entry32 ? probe_low_arg(argv[i]) : arg_value(argv[i]);
+	if (entry32)
+		return result(probe_int80(nr, a));
+	return result(syscall(nr, a[0], a[1], a[2], a[3], a[4], a[5]));
+}
+
+static int cmd_ps(void)
+{
+	DIR *d = opendir("/proc");
+	struct dirent *e;
+
+	if (!d)
+		return result(-1);
+	while ((e = readdir(d)))
+		if (e->d_name[0] >= '0' && e->d_name[0] <= '9')
+			printf("%s ", e->d_name);
+	printf("\n");
+	closedir(d);
+	return 0;
+}
+
+static int cmd_fds(void)
+{
+	DIR *d = opendir("/proc/self/fd");
+	struct dirent *e;
+	int self;
+
+	if (!d)
+		return result(-1);
+	self = dirfd(d);
+	while ((e = readdir(d))) {
+		char path[300], target[256] = "";
+
+		if (e->d_name[0] == '.' || atoi(e->d_name) == self)
+			continue;
+		snprintf(path, sizeof(path), "/proc/self/fd/%s", e->d_name);
+		if (readlink(path, target, sizeof(target) - 1) < 0)
+			strcpy(target, "?");
+		printf("%s %s\n", e->d_name, target);
+	}
+	closedir(d);
+	return 0;
+}
+
+static int cmd_read(const char *path)
+{
+	char buf[256];
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return result(-1);
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n < 0)
+		return result(-1);
+	buf[n] = '\0';
+	buf[strcspn(buf, "\n")] = '\0';
+	printf("ok %s\n", buf);
+	return 0;
+}
+
+static int cmd_write(const char *path, const char *text)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+	ssize_t n;
+
+	if (fd < 0)
+		return result(-1);
+	n = write(fd, text, strlen(text));
+	close(fd);
+	return result(n);
+}
+
+static int cmd_stat(const char *path)
+{
+	struct stat st;
+
+	if (lstat(path, &st) < 0)
+		return result(-1);
+	printf("ok uid=%u gid=%u mode=%o\n", st.st_uid, st.st_gid, st.st_mode);
+	return 0;
+}
+
+/*
+ * The classic chroot escape: chroot into a subdirectory while holding a
+ * descriptor of the old root, climb out of it with fchdir and "..", chroot
+ * there, then look for PATH.  Held when PATH stays out of reach.
+ */
+static int cmd_chroot_escape(const char *path)
+{
+	int fd = open("/", O_RDONLY | O_DIRECTORY);
+	struct stat st;
+
+	mkdir("/tmp", 0777);
+	mkdir("/tmp/.sjprobe-chroot", 0700);
+	if (fd < 0 || chroot("/tmp/.sjprobe-chroot") < 0) {
+		/* Without chroot, ".." from the root is the root. */
+		if (fd >= 0)
+			close(fd);
+	} else {
+		if (fchdir(fd) < 0)
+			return result(-1);
+		close(fd);
+	}
+	for (int i = 0; i < 64; i++)
+		if (chdir("..") < 0)
+			break;
+	if (chroot(".") < 0)
+		errno = 0;
+	return result(stat(path, &st));
+}
+
+static void on_signal(int sig)
+{
+	printf("got SIG%s\n", sigabbrev_np(sig));
+	fflush(stdout);
+	_exit(0);
+}
+
+/* Wait up to 10 s for one of the signals a jail's init forwards. */
+static int cmd_sigwait(void)
+{
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2,
+				    SIGWINCH };
+
+	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		signal(sigs[i], on_signal);
+	printf("ready\n");
+	fflush(stdout);
+	sleep(10);
+	printf("timeout\n");
+	return 1;
+}
+
+/*
+ * Leave an orphan: a grandchild that outlives its parent and exits, to
+ * be reaped by the jail's init.  Then count zombies in the jail.
+ */
+static int cmd_orphan(void)
+{
+	pid_t c = fork();
+	int zombies = 0;
+	DIR *d;
+	struct dirent *e;
+
+	if (c == 0) {
+		if (fork() == 0) {
+			usleep(100000);
+			_exit(0);
+		}
+		_exit(0);
+	}
+	waitpid(c, NULL, 0);
+	usleep(400000);
+	d = opendir("/proc");
+	while (d && (e = readdir(d))) {
+		char path[300], buf[512];
+		int fd;
+		ssize_t n;
+
+		snprintf(path, sizeof(path), "/proc/%s/stat", e->d_name);
+		fd = open(path, O_RDONLY);
+		if (fd < 0)
+			continue;
+		n = read(fd, buf, sizeof(buf) - 1);
+		close(fd);
+		if (n > 0) {
+			char *rp;
+
+			buf[n] = '\0';
+			rp = strrchr(buf, ')');
+			if (rp && rp[2] == 'Z')
+				zombies++;
+		}
+	}
+	if (d)
+		closedir(d);
+	printf("zombies %d\n", zombies);
+	return zombies ? 1 : 0;
+}
+
+static int cmd_id(void)
+{
+	printf("ok uid=%u gid=%u euid=%u\n", getuid(), getgid(), geteuid());
+	return 0;
+}
+
+static int cmd_caps(void)
+{
+	char line[256];
+	FILE *f = fopen("/proc/self/status", "r");
+
+	if (!f)
+		return result(-1);
+	while (fgets(line, sizeof(line), f))
+		if (strncmp(line, "Cap", 3) == 0 || strncmp(line, "NoNewPrivs", 10) == 0 ||
+		    strncmp(line, "Seccomp:", 8) == 0)
+			fputs(line, stdout);
+	fclose(f);
+	return 0;
+}
+
+static int cmd_ls(const char *path)
+{
+	DIR *d = opendir(path);
+	struct dirent *e;
+
+	if (!d)
+		return result(-1);
+	while ((e = readdir(d)))
+		if (e->d_name[0] != '.')
+			printf("%s\n", e->d_name);
+	closedir(d);
+	return 0;
+}
+
+static int cmd_ptrace(pid_t pid)
+{
+	long r = ptrace(PTRACE_SEIZE, pid, NULL, NULL);
+
+	if (r == 0)
+		ptrace(PTRACE_DETACH, pid, NULL, NULL);
+	return result(r);
+}
+
+static const char usage_text[] =
+	"usage: sjprobe syscall NAME [ARG...]    (ARG: number or s:string)\n"
+	"       sjprobe int80 NAME [ARG...]      (the i386 entry, from a 64-bit probe)\n"
+	"       sjprobe ps | fds | id | caps | orphan | sigwait\n"
+	"       sjprobe kill PID [SIG] | ptrace PID\n"
+	"       sjprobe read PATH | write PATH TEXT | stat PATH | ls PATH\n"
+	"       sjprobe chroot-escape PATH | tiocsti [FD] | exit CODE | sleep SECS\n";
+
+int main(int argc, char **argv)
+{
+	const char *c = argc > 1 ? argv[1] : "";
+
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (!strcmp(c, "syscall"))
+		return cmd_syscall(argc - 2, argv + 2, false);
+	if (!strcmp(c, "int80"))
+		return cmd_syscall(argc - 2, argv + 2, true);
+	if (!strcmp(c, "ps"))
+		return cmd_ps();
+	if (!strcmp(c, "fds"))
+		return cmd_fds();
+	if (!strcmp(c, "id"))
+		return cmd_id();
+	if (!strcmp(c, "caps"))
+		return cmd_caps();
+	if (!strcmp(c, "orphan"))
+		return cmd_orphan();
+	if (!strcmp(c, "sigwait"))
+		return cmd_sigwait();
+	if (!strcmp(c, "kill") && argc > 2)
+		return result(kill(atoi(argv[2]), argc > 3 ? atoi(argv[3]) : 0));
+	if (!strcmp(c, "ptrace") && argc > 2)
+		return cmd_ptrace(atoi(argv[2]));
+	if (!strcmp(c, "read") && argc > 2)
+		return cmd_read(argv[2]);
+	if (!strcmp(c, "write") && argc > 3)
+		return cmd_write(argv[2], argv[3]);
+	if (!strcmp(c, "stat") && argc > 2)
+		return cmd_stat(argv[2]);
+	if (!strcmp(c, "ls") && argc > 2)
+		return cmd_ls(argv[2]);
+	if (!strcmp(c, "chroot-escape") && argc > 2)
+		return cmd_chroot_escape(argv[2]);
+	if (!strcmp(c, "tiocsti"))
+		return result(syscall(SYS_ioctl, argc > 2 ? atoi(argv[2]) : -1,
+				      (unsigned long)TIOCSTI, "x"));
+	if (!strcmp(c, "exit") && argc > 2)
+		return atoi(argv[2]);
+	if (!strcmp(c, "sleep") && argc > 2)
+		return result(sleep((unsigned)atoi(argv[2])));
+	fputs(usage_text, stderr);
+	return 2;
+}
