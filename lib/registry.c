@@ -250,6 +250,41 @@ static int claim_slot(int dirfd, int *slot, sj_error *err)
 		       SJ_UID_SLOTS);
 }
 
+/* Give back what reg_reserve() took; the registry lock is held. */
+static void release_locked(struct sj_jail *j)
+{
+	struct sj_registry *r = &j->reg;
+	char path[64];
+
+	if (r->jid_lock >= 0) {
+		purge_jid(r->dirfd, r->jid);
+		if (j->cfg.name) {
+			char target[32];
+			ssize_t n;
+
+			snprintf(path, sizeof(path), "name/%s", j->cfg.name);
+			n = readlinkat(r->dirfd, path, target, sizeof(target) - 1);
+			if (n > 0 && (target[n] = '\0', atoi(target) == r->jid))
+				unlinkat(r->dirfd, path, 0);
+		}
+		/* Safe while we hold both locks: lock files are only opened
+		 * to be taken under the registry lock. */
+		snprintf(path, sizeof(path), "jail/%d.lock", r->jid);
+		unlinkat(r->dirfd, path, 0);
+		close(r->jid_lock);
+		r->jid_lock = -1;
+	}
+	if (r->slot_lock >= 0) {
+		snprintf(path, sizeof(path), "slot/%d.lock", r->slot);
+		unlinkat(r->dirfd, path, 0);
+		close(r->slot_lock);
+		r->slot_lock = -1;
+	}
+	close(r->dirfd);
+	r->dirfd = -1;
+	r->published = false;
+}
+
 /* Reserve a jid, the jail's name and a uid slot for a new jail. */
 int reg_reserve(struct sj_jail *j, sj_error *err)
 {
@@ -274,7 +309,7 @@ int reg_reserve(struct sj_jail *j, sj_error *err)
 	}
 	return 0;
 fail:
-	reg_release(j);
+	release_locked(j);
 	return -1;
 }
 
@@ -363,39 +398,11 @@ int reg_publish(struct sj_jail *j, sj_error *err)
 /* Give back what reg_reserve() took. */
 void reg_release(struct sj_jail *j)
 {
-	struct sj_registry *r = &j->reg;
 	SJ_AUTOCLOSE int lock = -1;
 	sj_error ignored;
-	char path[64];
 
-	if (r->dirfd < 0)
+	if (j->reg.dirfd < 0)
 		return;
-	lock = lock_registry(r->dirfd, &ignored);
-	if (r->jid_lock >= 0) {
-		purge_jid(r->dirfd, r->jid);
-		if (j->cfg.name) {
-			char target[32];
-			ssize_t n;
-
-			snprintf(path, sizeof(path), "name/%s", j->cfg.name);
-			n = readlinkat(r->dirfd, path, target, sizeof(target) - 1);
-			if (n > 0 && (target[n] = '\0', atoi(target) == r->jid))
-				unlinkat(r->dirfd, path, 0);
-		}
-		/* Safe while we hold both locks: lock files are only opened
-		 * under the registry lock. */
-		snprintf(path, sizeof(path), "jail/%d.lock", r->jid);
-		unlinkat(r->dirfd, path, 0);
-		close(r->jid_lock);
-		r->jid_lock = -1;
-	}
-	if (r->slot_lock >= 0) {
-		snprintf(path, sizeof(path), "slot/%d.lock", r->slot);
-		unlinkat(r->dirfd, path, 0);
-		close(r->slot_lock);
-		r->slot_lock = -1;
-	}
-	close(r->dirfd);
-	r->dirfd = -1;
-	r->published = false;
+	lock = lock_registry(j->reg.dirfd, &ignored);
+	release_locked(j);
 }

@@ -107,7 +107,7 @@ static void set_legacy(sj_jail *j, int argc, char **argv)
 	set(j, "host.hostname", argv[1]);
 	argc -= 2;
 	argv += 2;
-	if (sj_addr_list_valid(argv[0])) {
+	if (argc > 0 && sj_addr_list_valid(argv[0])) {
 		char *save = NULL;
 
 		for (char *a = strtok_r(argv[0], ",", &save); a; a = strtok_r(NULL, ",", &save))

@@ -109,7 +109,7 @@ test_duplicate_name() {
 	local pid
 	"$JAIL" -n dup "$ROOT" h /bin/sleep 5 &
 	pid=$!
-	defer "kill -KILL $pid"
+	defer "kill_jail $pid"
 	for _ in $(seq 100); do
 		[ -L "$SYSJAIL_RUNDIR/name/dup" ] && break
 		sleep 0.05

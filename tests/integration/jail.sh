@@ -183,7 +183,7 @@ test_signals_forwarded() {
 	for sig in INT TERM HUP QUIT USR1 USR2 WINCH; do
 		"$JAIL" "$ROOT" h /bin/sjprobe sigwait >"$WORK/sig.out" 2>&1 &
 		pid=$!
-		defer "kill -KILL $pid"
+		defer "kill_jail $pid"
 		for _ in $(seq 100); do
 			grep -q ready "$WORK/sig.out" && break
 			sleep 0.05
@@ -254,7 +254,7 @@ test_jail_root_is_not_host_root() {
 	expect_eq "$out" "ok uid=0 gid=0 euid=0" "ids inside"
 	"$JAIL" "$ROOT" h /bin/sjprobe sleep 5 &
 	pid=$!
-	defer "kill -KILL $pid"
+	defer "kill_jail $pid"
 	cmd=$(command_pid "$pid")
 	[ -n "$cmd" ] || fail "the jail's command did not show up"
 	uid=$(awk '/^Uid:/ {print $2}' /proc/"$cmd"/status)
@@ -265,10 +265,10 @@ test_two_jails_get_different_id_ranges() {
 	local a b pa pb ua ub
 	"$JAIL" "$ROOT" h /bin/sjprobe sleep 5 &
 	a=$!
-	defer "kill -KILL $a"
+	defer "kill_jail $a"
 	"$JAIL" "$ROOT" h /bin/sjprobe sleep 5 &
 	b=$!
-	defer "kill -KILL $b"
+	defer "kill_jail $b"
 	pa=$(command_pid "$a")
 	pb=$(command_pid "$b")
 	ua=$(awk '/^Uid:/ {print $2}' /proc/"$pa"/status)

@@ -60,6 +60,18 @@ capture() {
 	rm -f "$e"
 }
 
+# Kill a jail(8) started in the background: its init (which takes the
+# whole jail with it) and the tool itself.
+kill_jail() {
+	local manager=$1 child
+	for child in $(cat /proc/"$manager"/task/*/children 2>/dev/null); do
+		kill -KILL "$child" 2>/dev/null
+	done
+	kill -KILL "$manager" 2>/dev/null
+	wait "$manager" 2>/dev/null
+	return 0
+}
+
 _defers=()
 defer() {
 	_defers+=("$*")
@@ -101,12 +113,16 @@ _snapshot() {
 	{
 		echo "## mounts"
 		awk '{print $5}' /proc/self/mountinfo | sort
+		# Our jails' processes: the jail tool (and its inits), and
+		# programs run from our build or our jail roots.  A jail's
+		# namespaces live exactly as long as some of these do.
 		echo "## jail processes"
 		for p in /proc/[0-9]*; do
-			[ "$(readlink "$p/exe" 2>/dev/null)" = "$JAIL" ] && echo "${p#/proc/}"
+			case $(readlink "$p/exe" 2>/dev/null) in
+			"$JAIL" | "$SJ_BUILD"/* | "$WORK"/*) echo "${p#/proc/}" ;;
+			esac
 		done | sort
-		echo "## network namespaces"
-		readlink /proc/[0-9]*/ns/net 2>/dev/null | sort -u
+		echo "## named network namespaces"
 		ip netns list 2>/dev/null
 		echo "## live registry entries"
 		for l in "$SYSJAIL_RUNDIR"/jail/*.lock; do
@@ -121,13 +137,14 @@ _kill_new_jails() {
 	local before=$1 p
 	for p in /proc/[0-9]*; do
 		p=${p#/proc/}
-		[ "$(readlink /proc/$p/exe 2>/dev/null)" = "$JAIL" ] || continue
-		grep -qx "$p" <<<"$before" || kill -KILL "$p" 2>/dev/null
+		case $(readlink /proc/$p/exe 2>/dev/null) in
+		"$SJ_BUILD"/* | "$WORK"/*) grep -qx "$p" <<<"$before" || kill -KILL "$p" 2>/dev/null ;;
+		esac
 	done
 }
 
 run_one() {
-	local t=$1 before after out rc leak pid watchdog
+	local t=$1 before after out rc leak pid watchdog start=$EPOCHREALTIME
 	before=$(_snapshot)
 	out=$(mktemp)
 	(
@@ -146,10 +163,10 @@ run_one() {
 	# A jail being torn down may take a moment; a leak does not go away.
 	for _ in $(seq 50); do
 		after=$(_snapshot)
-		[ "$after" = "$before" ] && break
+		leak=$(diff <(echo "$before") <(echo "$after") | grep '^>' | tr '\n' ' ')
+		[ -z "$leak" ] && break
 		sleep 0.1
 	done
-	leak=$(diff <(echo "$before") <(echo "$after") | grep '^>' | tr '\n' ' ')
 	if [ -n "$leak" ]; then
 		_kill_new_jails "$(sed -n '/## jail processes/,/##/p' <<<"$before")"
 	fi
@@ -166,6 +183,7 @@ run_one() {
 	else
 		echo "ok - $name"
 	fi
+	echo "$name took $(awk "BEGIN { printf \"%.1f\", $EPOCHREALTIME - $start }") s"
 	rm -f "$out"
 }
 
