@@ -36,17 +36,20 @@ build() {
 	ninja -C "$dir" >/dev/null
 }
 
+# The README's example, without a terminal: the jail sees only its own
+# processes, its hostname is ahost, and a host pid is not there to kill.
 demo() {
 	sleep 60 &
-	local host=$!
-	trap 'kill $host 2>/dev/null' EXIT
-	echo "# on the host: this shell is pid $$, a host process is pid $host"
-	echo "# ./build/jail / ahost /bin/sh -c '...'"
-	./build/jail / ahost /bin/sh -c "
-		echo \"jail: my pid is \$\$\"
-		echo \"jail: hostname is \$(hostname)\"
-		echo \"jail: the processes I can see:\"; ps -e -o pid=,comm=
-		echo \"jail: kill $host\"; kill $host"
+	demo_host=$!
+	trap 'kill $demo_host 2>/dev/null' EXIT
+	echo "host# echo \$\$; sleep 60 &"
+	echo "$$"
+	echo "host# jail / ahost /bin/sh -c 'echo \$\$; hostname; ps -e; kill $demo_host'"
+	local status=0
+	./build/jail / ahost /bin/sh -c "echo \$\$; hostname; ps -e -o pid=,comm=; kill $demo_host 2>&1" ||
+		status=$?
+	echo "host# echo \$?    # the jailed shell's status: its kill failed"
+	echo "$status"
 }
 
 [ "$(id -u)" = 0 ] || { echo "build.sh: run as root (it installs packages and runs jails)" >&2; exit 1; }

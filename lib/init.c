@@ -1,10 +1,10 @@
 /*
  * init.c: the jail's PID 1.
  *
- * The init is cloned by sj_create() into the jail's new PID, mount, UTS
- * and IPC namespaces, as root on the host.  It joins the network
- * namespace made for it (net.c), builds the jail's filesystem and names
- * the host while it still can, then waits for sj_start(), joins the jail's user namespace and gives up
+ * The init is cloned by sj_create() into the jail's new PID, mount, UTS,
+ * IPC and network namespaces, as root on the host.  It brings up
+ * loopback, builds the jail's filesystem and names the host while it
+ * still can, then waits for sj_start(), joins the jail's user namespace and gives up
  * everything else: capabilities, then (no_new_privs and) the seccomp
  * filter, inherited by all it starts.  It then starts the command, reaps
  * orphans, forwards signals to the command, and exits with the command's
@@ -71,8 +71,8 @@ static int setup_host_side(const struct sj_jail *j, sj_error *err)
 {
 	const struct sj_config *c = &j->cfg;
 
-	/* Before /sys: sysfs shows the network namespace it is mounted in. */
-	if (net_enter(j, err) < 0)
+	/* Through the host's /proc, before the jail's read-only one. */
+	if (net_setup_inside(j, err) < 0)
 		return -1;
 	if (sethostname(c->hostname, strlen(c->hostname)) < 0)
 		return sj_fail_errno(err, "host.hostname");
@@ -247,7 +247,7 @@ static void __attribute__((noreturn)) serve(pid_t cmd, bool persist, const sigse
 /* The init: never returns. */
 int init_main(struct sj_jail *j)
 {
-	int keep[] = { 0, 1, 2, j->sock_init, j->root_fd, j->userns_fd, j->netns_fd,
+	int keep[] = { 0, 1, 2, j->sock_init, j->root_fd, j->userns_fd,
 		       j->reg.jid_lock, j->reg.slot_lock };
 	struct sigaction sa = { .sa_handler = noop_handler };
 	sigset_t set, old;
@@ -263,8 +263,6 @@ int init_main(struct sj_jail *j)
 	if (setup_host_side(j, &err) < 0 || wait_go(j->sock_init, &err) < 0)
 		goto fail;
 	close(j->root_fd);
-	if (j->netns_fd >= 0)
-		close(j->netns_fd);
 	if (drop_to_jail(j, &err) < 0)
 		goto fail;
 	if (j->userns_fd >= 0)

@@ -30,7 +30,7 @@ sj_jail *sj_jail_new(sj_error *err)
 	params_init(&j->cfg);
 	j->reg = (struct sj_registry){ .dirfd = -1, .jid = -1, .jid_lock = -1,
 				       .slot = -1, .slot_lock = -1 };
-	j->userns_fd = j->root_fd = j->netns_fd = -1;
+	j->userns_fd = j->root_fd = -1;
 	j->sock_host = j->sock_init = -1;
 	j->init_pid = -1;
 	j->init_pidfd = -1;
@@ -190,6 +190,8 @@ static int spawn_init(struct sj_jail *j, sj_error *err)
 
 	if (!c->allow_sysvipc)
 		args.flags |= CLONE_NEWIPC;
+	if (net_private(c))
+		args.flags |= CLONE_NEWNET;
 	pid = syscall(SYS_clone3, &args, sizeof(args));
 	if (pid < 0)
 		return sj_fail_errno(err, "starting the jail's init");
@@ -227,14 +229,12 @@ static const struct step {
 	void (*undo)(struct sj_jail *j);
 } create_steps[] = {
 	{ "parameters", check, NULL },
-	{ "network", net_start, net_stop },
 	{ "user", resolve_user, free_user },
 	{ "registry", reg_reserve, reg_release },
 	{ "seccomp", sc_prepare, sc_release },
 	{ "user namespace", uns_create, uns_close },
 	{ "root", mnt_prepare_root, mnt_close_root },
 	{ "channel", open_channel, close_channel },
-	{ "network ready", net_finish, NULL },
 	{ "init", spawn_init, kill_init },
 	{ "registry entry", reg_publish, NULL },
 };
@@ -259,7 +259,6 @@ int sj_create(sj_jail *j, sj_error *err)
 	}
 	/* The init holds what it needs of these now. */
 	close_fd(&j->userns_fd);
-	close_fd(&j->netns_fd);
 	mnt_close_root(j);
 	j->created = true;
 	return 0;

@@ -104,7 +104,13 @@ static const struct abi {
 	uint32_t native;
 	uint32_t compat[2];
 } abis[] = {
-	{ SCMP_ARCH_X86_64, { SCMP_ARCH_X86, SCMP_ARCH_X32 } },
+	/* x32 is held as a foreign ABI: without it, libseccomp's x86_64
+	 * branch kills a process at its first x32 number (bit 30 set).  No
+	 * distribution ships an x32 userland; an allow-list for x32 would
+	 * cost a third more instructions at every jail start, and libseccomp
+	 * compares only the low 32 bits of x32 arguments the kernel reads as
+	 * 64. */
+	{ SCMP_ARCH_X86_64, { SCMP_ARCH_X86, 0 } },
 	{ SCMP_ARCH_AARCH64, { SCMP_ARCH_ARM, 0 } },
 	{ SCMP_ARCH_S390X, { SCMP_ARCH_S390, 0 } },
 };

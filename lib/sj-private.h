@@ -22,7 +22,6 @@
 #define SJ_PRIVATE_H
 
 #include <net/if.h>
-#include <pthread.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -169,10 +168,7 @@ int mnt_build(const struct sj_jail *j, sj_error *err);
 
 /* net.c */
 bool net_private(const struct sj_config *c);
-int net_start(struct sj_jail *j, sj_error *err);
-int net_finish(struct sj_jail *j, sj_error *err);
-void net_stop(struct sj_jail *j);
-int net_enter(const struct sj_jail *j, sj_error *err);
+int net_setup_inside(const struct sj_jail *j, sj_error *err);
 
 /* caps.c */
 int caps_drop(const struct sj_config *c, sj_error *err);
@@ -214,10 +210,6 @@ struct sj_jail {
 	int userns_fd;
 	pid_t holder_pid;		/* made the user namespace; to reap */
 	int root_fd;			/* the jail's root tree, detached */
-	int netns_fd;			/* the jail's network namespace */
-	pthread_t net_maker;		/* makes it, during sj_create() */
-	bool net_maker_running;
-	sj_error net_err;		/* the maker's failure */
 	int sock_host;			/* sj_start() <-> init and command: */
 	int sock_init;			/* "go" one way, failures the other */
 	pid_t init_pid;
