@@ -27,6 +27,12 @@ static bool kept(const struct sj_config *c, int cap)
 	for (size_t i = 0; i < SJ_NELEM(jail_caps); i++)
 		if (jail_caps[i] == cap)
 			return true;
+	/* sethostname(2) wants CAP_SYS_ADMIN over the UTS namespace's owner.
+	 * With allow.set_hostname the jail's user namespace owns its UTS
+	 * namespace and nothing else: every other namespace belongs to the
+	 * host's, where this capability counts for nothing. */
+	if (cap == CAP_SYS_ADMIN)
+		return c->allow_set_hostname && c->userns;
 	return cap == CAP_NET_RAW && c->allow_raw_sockets;
 }
 

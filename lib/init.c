@@ -99,6 +99,11 @@ static int drop_to_jail(const struct sj_jail *j, sj_error *err)
 		return sj_fail_errno(err, "cgroup namespace");
 	if (uns_enter(j, err) < 0)
 		return -1;
+	/* allow.set_hostname: a UTS namespace the jail's root owns, with the
+	 * jail's hostname; otherwise the host's user namespace owns it, and
+	 * the kernel refuses sethostname(2) to root in the jail. */
+	if (j->cfg.allow_set_hostname && unshare(CLONE_NEWUTS) < 0)
+		return sj_fail_errno(err, "allow.set_hostname: UTS namespace");
 	/* A keyring of the jail's own, not the session's of its creator. */
 	if (syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, NULL) < 0)
 		return sj_fail_errno(err, "session keyring");

@@ -437,5 +437,8 @@ int params_check(const struct sj_config *c, sj_error *err)
 			       netmodes[c->ip6_mode]);
 	if (c->system_jail_user && !c->jail_user)
 		return sj_fail(err, EINVAL, "exec.system_jail_user needs exec.jail_user");
+	if (c->allow_set_hostname && !c->userns)
+		return sj_fail(err, EINVAL, "allow.set_hostname needs sysjail.userns: without a "
+			       "user namespace, root in the jail would need CAP_SYS_ADMIN");
 	return 0;
 }

@@ -74,6 +74,16 @@ test_hostname() {
 	expect_eq "$out" "err EPERM" "sethostname through int 0x80"
 }
 
+test_allow_set_hostname() {
+	capture "$JAIL" -c path="$ROOT" host.hostname=before allow.set_hostname \
+		command=/bin/sh -c 'hostname after && hostname'
+	expect_eq "$out" after "hostname after sethostname(2)"
+	[ "$(hostname)" != after ] || fail "the host's hostname changed"
+	capture "$JAIL" -c path="$ROOT" host.hostname=h allow.set_hostname sysjail.userns=false \
+		command=/bin/true
+	expect_match "$err" "allow.set_hostname needs sysjail.userns" "without a user namespace"
+}
+
 test_mount_denied() {
 	capture "$JAIL" "$ROOT" h /bin/sjprobe syscall mount s:none s:/tmp s:tmpfs 0 0
 	expect_eq "$out" "err EPERM" "mount(2)"
