@@ -5,7 +5,8 @@ usage: pty-session.py JAIL ROOT
 
 Checks, on a real terminal: the shell sees itself as PID 2, the window
 size and its changes reach it, Ctrl-C interrupts the jailed program and
-not the shell, TIOCSTI is refused, and the shell's exit status comes back.
+not the shell, job control works, TIOCSTI is refused, and the shell's
+exit status comes back.
 Exits 0 when all hold; prints what went wrong otherwise.
 """
 import fcntl
@@ -66,6 +67,11 @@ def main():
         s.send("\x03")
         s.send("echo M4-$?\n")
         s.expect("M4-130", timeout=5)
+        s.send("sleep 30 &\n")
+        s.send("jobs; echo M6\n")
+        s.expect("Running")
+        s.send("kill %1; wait\n")
+        s.expect("Terminated")
         s.send("/bin/sjprobe tiocsti 0; echo M5\n")
         s.expect("err EPERM")
         s.send("exit 7\n")
