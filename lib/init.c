@@ -4,11 +4,12 @@
  * The init is cloned by sj_create() into the jail's new PID, mount, UTS,
  * IPC and network namespaces, as root on the host.  It brings up
  * loopback, builds the jail's filesystem and names the host while it
- * still can, then waits for sj_start(), joins the jail's user namespace and gives up
- * everything else: capabilities, then (no_new_privs and) the seccomp
- * filter, inherited by all it starts.  It then starts the command, reaps
- * orphans, forwards signals to the command, and exits with the command's
- * status; the kernel then kills whatever is left in the jail.
+ * still can, then waits for sj_start(), joins the jail's user namespace
+ * and gives up everything else: capabilities, then (no_new_privs and) the
+ * seccomp filter, inherited by all it starts.  It then starts the command,
+ * tells its creator how that went, reaps orphans, forwards signals to the
+ * command, and exits with the command's status (a persistent jail's init
+ * stays); the kernel then kills whatever is left in the jail.
  *
  * The init was made by a raw clone3(2): it must not call abort() or
  * raise(), which would use the parent's cached thread id.
@@ -16,15 +17,12 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
-#include <grp.h>
-#include <linux/keyctl.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
-#include <sys/syscall.h>
 #include <sys/wait.h>
 
 #include "sj-private.h"
@@ -37,12 +35,12 @@ static const int forwarded[] = {
 	SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH,
 };
 
-static void report(int fd, int stage, const sj_error *err)
+/* Tell the jail's creator something; it may be gone, which is fine. */
+static void tell(int fd, int stage, int errnum, const char *msg)
 {
-	struct sj_report r = { .stage = stage, .errnum = err->errnum };
+	struct sj_report r = { .stage = stage, .errnum = errnum };
 
-	memcpy(r.msg, err->msg, sizeof(r.msg));
-	r.msg[sizeof(r.msg) - 1] = '\0';
+	snprintf(r.msg, sizeof(r.msg), "%s", msg ? msg : "");
 	send(fd, &r, sizeof(r), MSG_NOSIGNAL);
 }
 
@@ -104,116 +102,57 @@ static int drop_to_jail(const struct sj_jail *j, sj_error *err)
 	 * the kernel refuses sethostname(2) to root in the jail. */
 	if (j->cfg.allow_set_hostname && unshare(CLONE_NEWUTS) < 0)
 		return sj_fail_errno(err, "allow.set_hostname: UTS namespace");
-	/* A keyring of the jail's own, not the session's of its creator. */
-	if (syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, NULL) < 0)
-		return sj_fail_errno(err, "session keyring");
-	if (caps_drop(&j->cfg, err) < 0)
-		return -1;
-	return sc_install(&j->bpf, err);
+	return cmd_confine(j, err);
 }
 
 static void noop_handler(int sig SJ_UNUSED)
 {
 }
 
-static char **clean_env(const struct sj_cred *cred)
-{
-	static const char *const path =
-		"PATH=/sbin:/bin:/usr/sbin:/usr/bin:/usr/local/sbin:/usr/local/bin";
-	const char *term = getenv("TERM");
-	const char *user = cred->set ? cred->name : "root";
-	const char *home = cred->set ? cred->home : "/root";
-	const char *shell = cred->set ? cred->shell : "/bin/sh";
-	char **env = calloc(8, sizeof(*env));
-	int n = 0;
-
-	if (!env)
-		return NULL;
-	if (asprintf(&env[n++], "%s", path) < 0 ||
-	    asprintf(&env[n++], "HOME=%s", home) < 0 ||
-	    asprintf(&env[n++], "SHELL=%s", shell) < 0 ||
-	    asprintf(&env[n++], "USER=%s", user) < 0 ||
-	    asprintf(&env[n++], "LOGNAME=%s", user) < 0 ||
-	    (term && asprintf(&env[n++], "TERM=%s", term) < 0))
-		return NULL;
-	return env;
-}
-
-static int become_user(const struct sj_jail *j, struct sj_cred *cred, sj_error *err)
-{
-	const struct sj_config *c = &j->cfg;
-
-	if (!c->jail_user)
-		return 0;
-	if (!c->system_jail_user && users_lookup_jail(c->jail_user, cred, err) < 0)
-		return -1;
-	if (j->userns_fd >= 0 && (cred->uid >= SJ_UID_COUNT || cred->gid >= SJ_UID_COUNT))
-		return sj_fail(err, EINVAL, "%s: uid %u or gid %u is outside the jail's "
-			       "ids (0-%u)", cred->name, (unsigned)cred->uid,
-			       (unsigned)cred->gid, SJ_UID_COUNT - 1);
-	if (setgroups((size_t)cred->ngroups, cred->groups) < 0 ||
-	    setresgid(cred->gid, cred->gid, cred->gid) < 0 ||
-	    setresuid(cred->uid, cred->uid, cred->uid) < 0)
-		return sj_fail_errno(err, "becoming user %s", cred->name);
-	return 0;
-}
-
 struct command_args {
-	struct sj_jail *j;
-	const sigset_t *oldmask;
+	const struct sj_cmd *cmd;
+	struct sj_report *report;	/* the init's memory: CLONE_VM */
 };
 
-/*
- * The command's process: become its user, then execute it.  It shares the
- * init's memory (CLONE_VM | CLONE_VFORK, as posix_spawn does), while the
- * init waits: nothing to copy, nothing to fault in.
- */
 static int run_command(void *arg)
 {
-	struct sj_jail *j = ((struct command_args *)arg)->j;
-	const sigset_t *oldmask = ((struct command_args *)arg)->oldmask;
-	struct sj_cred cred = j->cred;
-	extern char **environ;
-	sj_error err;
+	struct command_args *a = arg;
 
-	for (size_t i = 0; i < SJ_NELEM(forwarded); i++)
-		signal(forwarded[i], SIG_DFL);
-	signal(SIGPIPE, SIG_DFL);
-	sigprocmask(SIG_SETMASK, oldmask, NULL);
+	cmd_exec(a->cmd, a->report);
+}
 
-	if (become_user(j, &cred, &err) < 0)
-		goto fail;
-	if (j->cfg.exec_clean) {
-		char **env;
+/* Start the jail's command; returns its pid, or -1 with R filled. */
+static pid_t start_command(const struct sj_jail *j, struct sj_report *r)
+{
+	struct sj_cmd cmd = {
+		.argv = j->cfg.command,
+		.user = j->cfg.jail_user,
+		.host_user = j->cfg.system_jail_user,
+		.cred = &j->cred,
+		.clean_env = j->cfg.exec_clean,
+		.id_limit = j->userns_fd >= 0 ? SJ_UID_COUNT : 0,
+	};
+	struct command_args args = { &cmd, r };
+	char *stack = malloc(SJ_COMMAND_STACK);
+	pid_t pid;
 
-		/* As FreeBSD's exec.clean: the target login's HOME and SHELL,
-		 * root's from the jail's passwd when no user is named. */
-		if (!cred.set)
-			users_lookup_jail("root", &cred, &err);
-		env = clean_env(&cred);
-
-		if (!env) {
-			sj_fail(&err, ENOMEM, "out of memory");
-			goto fail;
-		}
-		environ = env;
-		if (chdir(cred.set ? cred.home : "/") < 0 && chdir("/") < 0) {
-			sj_fail_errno(&err, "chdir");
-			goto fail;
-		}
+	if (!stack) {
+		r->stage = SJ_REPORT_SETUP;
+		r->errnum = ENOMEM;
+		snprintf(r->msg, sizeof(r->msg), "out of memory");
+		return -1;
 	}
-	/* Nothing of the host's descriptors but stdio may reach the command;
-	 * the report pipe stays open until the exec succeeds. */
-	close_range(3, ~0u, CLOSE_RANGE_CLOEXEC);
-	execvp(j->cfg.command[0], j->cfg.command);
-
-	sj_fail_errno(&err, "%s", j->cfg.command[0]);
-	err.status = errno == ENOENT ? SJ_EXIT_NOTFOUND : SJ_EXIT_NOEXEC;
-	report(j->sock_init, SJ_REPORT_EXEC, &err);
-	_exit(err.status);
-fail:
-	report(j->sock_init, SJ_REPORT_SETUP, &err);
-	_exit(SJ_EXIT_SETUP);
+	r->stage = 0;
+	/* The init sleeps until the command has executed or failed. */
+	pid = clone(run_command, stack + SJ_COMMAND_STACK, CLONE_VM | CLONE_VFORK | SIGCHLD,
+		    &args);
+	free(stack);
+	if (pid < 0) {
+		r->stage = SJ_REPORT_SETUP;
+		r->errnum = errno;
+		snprintf(r->msg, sizeof(r->msg), "starting the command: %s", strerror(errno));
+	}
+	return pid;
 }
 
 static int exit_code(int status)
@@ -223,7 +162,12 @@ static int exit_code(int status)
 	return 128 + WTERMSIG(status);
 }
 
-static void __attribute__((noreturn)) serve(pid_t cmd, bool persist, const sigset_t *set)
+/*
+ * PID 1's life: reap, forward signals to the command, end with it (or,
+ * in a persistent jail, tell the creator its status and carry on).
+ */
+static void __attribute__((noreturn)) serve(pid_t cmd, bool persist, int sock,
+					     const sigset_t *set)
 {
 	for (;;) {
 		siginfo_t si;
@@ -245,6 +189,9 @@ static void __attribute__((noreturn)) serve(pid_t cmd, bool persist, const sigse
 			cmd = 0;
 			if (!persist)
 				_exit(exit_code(status));
+			tell(sock, SJ_REPORT_EXITED, exit_code(status), NULL);
+			close(sock);
+			sock = -1;
 		}
 	}
 }
@@ -255,7 +202,8 @@ int init_main(struct sj_jail *j)
 	int keep[] = { 0, 1, 2, j->sock_init, j->root_fd, j->userns_fd,
 		       j->reg.jid_lock, j->reg.slot_lock };
 	struct sigaction sa = { .sa_handler = noop_handler };
-	sigset_t set, old;
+	struct sj_report r = { 0 };
+	sigset_t set;
 	pid_t cmd = 0;
 	sj_error err;
 
@@ -280,28 +228,31 @@ int init_main(struct sj_jail *j)
 		sigaction(forwarded[i], &sa, NULL);
 		sigaddset(&set, forwarded[i]);
 	}
-	sigprocmask(SIG_BLOCK, &set, &old);
+	sigprocmask(SIG_BLOCK, &set, NULL);
 
 	if (j->cfg.command) {
-		struct command_args args = { j, &old };
-		char *stack = malloc(SJ_COMMAND_STACK);
+		int status;
 
-		if (!stack) {
-			sj_fail(&err, ENOMEM, "out of memory");
-			goto fail;
-		}
-		cmd = clone(run_command, stack + SJ_COMMAND_STACK,
-			    CLONE_VM | CLONE_VFORK | SIGCHLD, &args);
-		free(stack);
-		if (cmd < 0) {
-			sj_fail_errno(&err, "starting the command");
-			goto fail;
+		cmd = start_command(j, &r);
+		if (r.stage) {
+			/* A command that could not run ends the jail. */
+			if (cmd > 0)
+				waitpid(cmd, &status, 0);
+			tell(j->sock_init, r.stage, r.errnum, r.msg);
+			_exit(r.stage == SJ_REPORT_EXEC && r.errnum == ENOENT
+			      ? SJ_EXIT_NOTFOUND : r.stage == SJ_REPORT_EXEC
+			      ? SJ_EXIT_NOEXEC : SJ_EXIT_SETUP);
 		}
 	}
-	close(j->sock_init);
+	tell(j->sock_init, SJ_REPORT_READY, 0, NULL);
 	prctl(PR_SET_PDEATHSIG, 0);
-	serve(cmd, j->cfg.persist || !j->cfg.command, &set);
+	/* A persistent jail's creator may wait for the command's status. */
+	if (!(j->cfg.persist && cmd > 0)) {
+		close(j->sock_init);
+		j->sock_init = -1;
+	}
+	serve(cmd, j->cfg.persist || !j->cfg.command, j->sock_init, &set);
 fail:
-	report(j->sock_init, SJ_REPORT_SETUP, &err);
+	tell(j->sock_init, SJ_REPORT_SETUP, err.errnum, err.msg);
 	_exit(SJ_EXIT_SETUP);
 }

@@ -267,38 +267,55 @@ int sj_create(sj_jail *j, sj_error *err)
 /* Undo everything sj_create() did; for a jail whose start failed. */
 static void destroy(struct sj_jail *j)
 {
-	j->created = false;
+	j->created = j->started = false;
 	undo_from(j, SJ_NELEM(create_steps));
+}
+
+/* Read one report of the init; 0 with R->stage 0 on EOF. */
+static int read_report(int fd, struct sj_report *r, sj_error *err)
+{
+	ssize_t n;
+
+	memset(r, 0, sizeof(*r));
+	do
+		n = recv(fd, r, sizeof(*r), 0);
+	while (n < 0 && errno == EINTR);
+	if (n < 0)
+		return sj_fail_errno(err, "reading from the jail's init");
+	if (n != 0 && n != (ssize_t)sizeof(*r))
+		return sj_fail(err, EIO, "a short report from the jail's init");
+	r->msg[sizeof(r->msg) - 1] = '\0';
+	return 0;
 }
 
 int sj_start(sj_jail *j, sj_error *err)
 {
 	struct sj_report r;
-	ssize_t n;
 
 	sj_error_clear(err);
-	if (!j->created || j->sock_host < 0)
+	if (!j->created || j->sock_host < 0 || j->started)
 		return sj_fail(err, EINVAL, "the jail is not created, or already started");
 	/* If the init died already, its report is waiting for us. */
 	send(j->sock_host, "g", 1, MSG_NOSIGNAL);
 	uns_reap(j);
-
-	/* The init and the command report failures; EOF means the command
-	 * was executed (or, without one, that the init is serving). */
-	do
-		n = recv(j->sock_host, &r, sizeof(r), 0);
-	while (n < 0 && errno == EINTR);
-	close_fd(&j->sock_host);
-	if (n == 0)
-		return 0;
-	if (n != (ssize_t)sizeof(r)) {
-		sj_fail(err, EIO, "the jail's init died while starting");
+	if (read_report(j->sock_host, &r, err) < 0)
 		goto fail;
+	switch (r.stage) {
+	case SJ_REPORT_READY:
+		j->started = true;
+		/* Only a persistent jail's init says more (its command's end). */
+		if (!(j->cfg.persist && j->cfg.command))
+			close_fd(&j->sock_host);
+		return 0;
+	case SJ_REPORT_SETUP:
+	case SJ_REPORT_EXEC:
+		sj_fail(err, r.errnum, "%s", r.msg);
+		if (r.stage == SJ_REPORT_EXEC)
+			err->status = r.errnum == ENOENT ? SJ_EXIT_NOTFOUND : SJ_EXIT_NOEXEC;
+		break;
+	default:
+		sj_fail(err, EIO, "the jail's init died while starting");
 	}
-	r.msg[sizeof(r.msg) - 1] = '\0';
-	sj_fail(err, r.errnum, "%s", r.msg);
-	if (r.stage == SJ_REPORT_EXEC)
-		err->status = r.errnum == ENOENT ? SJ_EXIT_NOTFOUND : SJ_EXIT_NOEXEC;
 fail:
 	destroy(j);
 	return -1;
@@ -306,11 +323,25 @@ fail:
 
 int sj_wait(sj_jail *j, int *status, sj_error *err)
 {
+	struct sj_report r;
 	siginfo_t si;
 
 	sj_error_clear(err);
-	if (!j->created || j->init_pidfd < 0)
-		return sj_fail(err, EINVAL, "the jail was not created by this process");
+	if (!j->started || j->init_pidfd < 0)
+		return sj_fail(err, EINVAL, "the jail was not started by this process");
+	if (j->cfg.persist) {
+		/* The jail lives on: wait for its command only. */
+		if (!j->cfg.command || j->sock_host < 0)
+			return sj_fail(err, EINVAL, "a persistent jail without a command has "
+				       "nothing to wait for");
+		if (read_report(j->sock_host, &r, err) < 0)
+			return -1;
+		close_fd(&j->sock_host);
+		if (r.stage != SJ_REPORT_EXITED)
+			return sj_fail(err, ESRCH, "the jail ended before its command");
+		*status = r.errnum;
+		return 0;
+	}
 	wait_init(j, &si);
 	if (si.si_pid == 0)
 		return sj_fail_errno(err, "waiting for the jail");
@@ -318,7 +349,7 @@ int sj_wait(sj_jail *j, int *status, sj_error *err)
 	close_fd(&j->init_pidfd);
 	reg_release(j);
 	sc_release(j);
-	j->created = false;
+	j->created = j->started = false;
 	return 0;
 }
 

@@ -429,6 +429,8 @@ int params_check(const struct sj_config *c, sj_error *err)
 {
 	if (!c->path)
 		return sj_fail(err, EINVAL, "path: a jail needs a path (its root directory)");
+	if (!c->command && !c->persist)
+		return sj_fail(err, EINVAL, "a jail needs a command, or persist to live without one");
 	if (c->ip4.n && c->ip4_mode >= 0 && c->ip4_mode != SJ_NET_NEW)
 		return sj_fail(err, EINVAL, "ip4.addr is set but ip4 is '%s'",
 			       netmodes[c->ip4_mode]);

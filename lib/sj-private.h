@@ -16,6 +16,7 @@
  *   policy.c    the seccomp policy language: parser, pure logic
  *   seccomp.c   policy -> BPF through libseccomp, cache, install
  *   init.c      the jail's PID 1, and the command it starts
+ *   command.c   the last steps of every process started in a jail
  *   jail.c      the ordered set-up steps and their undo
  */
 #ifndef SJ_PRIVATE_H
@@ -186,18 +187,35 @@ int sc_prepare(struct sj_jail *j, sj_error *err);
 void sc_release(struct sj_jail *j);
 int sc_install(const struct sj_bpf *bpf, sj_error *err);
 
-/* init.c */
+/* What the init, or a process jexec starts, tells its creator. */
 struct sj_report {
 	int32_t stage;			/* enum sj_report_stage */
-	int32_t errnum;
+	int32_t errnum;			/* or, for SJ_REPORT_EXITED, the status */
 	char msg[SJ_ERROR_MAX];
 };
 
 enum sj_report_stage {
-	SJ_REPORT_SETUP = 1,		/* the jail's set-up failed */
+	SJ_REPORT_SETUP = 1,		/* the set-up failed */
 	SJ_REPORT_EXEC,			/* the command could not be executed */
+	SJ_REPORT_READY,		/* the jail runs (its command executed) */
+	SJ_REPORT_EXITED,		/* a persistent jail's command exited */
 };
 
+/* command.c: a process to execute in a jail. */
+struct sj_cmd {
+	char *const *argv;
+	const char *user;		/* NULL: stay the jail's root */
+	bool host_user;			/* CRED holds USER, from the host */
+	const struct sj_cred *cred;
+	bool clean_env;
+	const char *dir;		/* NULL: "/", or the home with clean_env */
+	uid_t id_limit;			/* ids must be below it (0: any) */
+};
+
+int cmd_confine(const struct sj_jail *j, sj_error *err);
+void cmd_exec(const struct sj_cmd *c, struct sj_report *r) __attribute__((noreturn));
+
+/* init.c */
 int init_main(struct sj_jail *j);
 
 /* The jail: its parameters and what sj_create() made of them. */
@@ -215,8 +233,7 @@ struct sj_jail {
 	pid_t init_pid;
 	int init_pidfd;
 	bool created;
-	bool waited;
-	int status;
+	bool started;
 };
 
 #endif /* SJ_PRIVATE_H */

@@ -1,0 +1,142 @@
+/*
+ * command.c: the last steps of every process sysjail starts in a jail,
+ * the jail's first command (init.c) and those jexec(8) adds (attach.c):
+ * become the user asked for, take the environment and working directory,
+ * close every descriptor the host may have leaked, and execute.
+ *
+ * It runs in a child that shares its parent's memory until execve(2)
+ * (CLONE_VM | CLONE_VFORK, as posix_spawn does), so a failure is written
+ * into the parent's sj_report before the child exits: the parent, woken
+ * when the child execs or exits, knows which happened.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <grp.h>
+#include <linux/keyctl.h>
+#include <sys/syscall.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "sj-private.h"
+
+/*
+ * The confinement every process in a jail gets once it is in the jail's
+ * user namespace: a session keyring of its own (not the session's of
+ * whoever started it), the jail's capabilities and no_new_privs, and the
+ * seccomp filter.  The order matters: no_new_privs before the filter.
+ */
+int cmd_confine(const struct sj_jail *j, sj_error *err)
+{
+	if (syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, NULL) < 0)
+		return sj_fail_errno(err, "session keyring");
+	if (caps_drop(&j->cfg, err) < 0)
+		return -1;
+	return sc_install(&j->bpf, err);
+}
+
+static const char default_path[] =
+	"PATH=/sbin:/bin:/usr/sbin:/usr/bin:/usr/local/sbin:/usr/local/bin";
+
+/* FreeBSD's exec.clean: the target login's HOME, SHELL and USER, and TERM. */
+static char **clean_env(const struct sj_cred *cred, sj_error *err)
+{
+	const char *term = getenv("TERM");
+	const char *user = cred->set ? cred->name : "root";
+	char **env = calloc(8, sizeof(*env));
+	int n = 0;
+
+	if (!env)
+		goto oom;
+	if (!(env[n++] = strdup(default_path)) ||
+	    asprintf(&env[n++], "HOME=%s", cred->set ? cred->home : "/root") < 0 ||
+	    asprintf(&env[n++], "SHELL=%s", cred->set ? cred->shell : "/bin/sh") < 0 ||
+	    asprintf(&env[n++], "USER=%s", user) < 0 ||
+	    asprintf(&env[n++], "LOGNAME=%s", user) < 0 ||
+	    (term && asprintf(&env[n++], "TERM=%s", term) < 0))
+		goto oom;
+	return env;
+oom:
+	sj_fail(err, ENOMEM, "out of memory");
+	return NULL;
+}
+
+static int become_user(const struct sj_cmd *c, struct sj_cred *cred, sj_error *err)
+{
+	if (!c->user)
+		return 0;
+	if (!c->host_user && users_lookup_jail(c->user, cred, err) < 0)
+		return -1;
+	if (c->id_limit && (cred->uid >= c->id_limit || cred->gid >= c->id_limit))
+		return sj_fail(err, EINVAL, "%s: uid %u or gid %u is outside the jail's "
+			       "ids (0-%u)", cred->name, (unsigned)cred->uid,
+			       (unsigned)cred->gid, (unsigned)c->id_limit - 1);
+	if (setgroups((size_t)cred->ngroups, cred->groups) < 0 ||
+	    setresgid(cred->gid, cred->gid, cred->gid) < 0 ||
+	    setresuid(cred->uid, cred->uid, cred->uid) < 0)
+		return sj_fail_errno(err, "becoming user %s", cred->name);
+	return 0;
+}
+
+static void report(struct sj_report *r, int stage, const sj_error *err)
+{
+	r->stage = stage;
+	r->errnum = err->errnum;
+	memcpy(r->msg, err->msg, sizeof(r->msg));
+	r->msg[sizeof(r->msg) - 1] = '\0';
+}
+
+/*
+ * Execute C in the jail.  Never returns: on failure, fills *R and exits
+ * with SJ_EXIT_NOTFOUND, SJ_EXIT_NOEXEC or SJ_EXIT_SETUP.
+ */
+void cmd_exec(const struct sj_cmd *c, struct sj_report *r)
+{
+	struct sj_cred cred = c->cred ? *c->cred : (struct sj_cred){ 0 };
+	extern char **environ;
+	const char *dir = c->dir;
+	sj_error err;
+	sigset_t none;
+
+	/* Caught signals are reset by execve(2); the init ignores SIGPIPE
+	 * and blocks what it forwards: neither may reach the command. */
+	signal(SIGPIPE, SIG_DFL);
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+
+	if (become_user(c, &cred, &err) < 0)
+		goto fail;
+	if (c->clean_env) {
+		char **env;
+
+		/* Root's entry from the jail's passwd when no user is named. */
+		if (!cred.set)
+			users_lookup_jail("root", &cred, &err);
+		env = clean_env(&cred, &err);
+		if (!env)
+			goto fail;
+		environ = env;
+		if (!dir)
+			dir = cred.set ? cred.home : "/";
+	}
+	if (dir && chdir(dir) < 0) {
+		/* As FreeBSD's jexec -l: a missing home is not fatal. */
+		if (!c->dir && chdir("/") == 0) {
+			errno = 0;
+		} else {
+			sj_fail_errno(&err, "%s", dir);
+			goto fail;
+		}
+	}
+	/* Nothing of the host's descriptors but stdio reaches the command. */
+	close_range(3, ~0u, CLOSE_RANGE_CLOEXEC);
+	execvp(c->argv[0], c->argv);
+
+	sj_fail_errno(&err, "%s", c->argv[0]);
+	report(r, SJ_REPORT_EXEC, &err);
+	_exit(err.errnum == ENOENT ? SJ_EXIT_NOTFOUND : SJ_EXIT_NOEXEC);
+fail:
+	report(r, SJ_REPORT_SETUP, &err);
+	_exit(SJ_EXIT_SETUP);
+}
