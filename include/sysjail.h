@@ -20,6 +20,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
+#include <time.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -98,10 +99,12 @@ int sj_create(sj_jail *j, sj_error *err);
 int sj_start(sj_jail *j, sj_error *err);
 
 /*
- * Wait for a jail created by this sj_jail to end, and store in *STATUS
- * its exit status: the command's exit code, or 128 + the signal that
- * killed it.  Signals listed in sj_forward_signal() that arrive while
- * waiting are the caller's to forward.
+ * Wait for the command of a jail started by this sj_jail to end, and
+ * store in *STATUS its exit status: the command's exit code, or 128 + the
+ * signal that killed it.  A jail without persist ends with its command;
+ * a persistent one lives on (and one without a command gives 0 at once).
+ * Signals that arrive while waiting are the caller's to forward with
+ * sj_forward_signal().
  */
 int sj_wait(sj_jail *j, int *status, sj_error *err);
 
@@ -110,6 +113,91 @@ int sj_wait(sj_jail *j, int *status, sj_error *err);
  * a front end's signal handler: async-signal-safe.
  */
 int sj_forward_signal(const sj_jail *j, int sig);
+
+/*
+ * Running jails, as the registry under RUNDIR (NULL: /run/sysjail) knows
+ * them.  A jail found or listed is an sj_jail like any other: read its
+ * parameters with sj_jail_get(); free it with sj_jail_free(), which leaves
+ * the jail running.
+ */
+
+/* Find the running jail JAIL, a jid or a name; ENOENT if there is none. */
+sj_jail *sj_find(const char *rundir, const char *jail, sj_error *err);
+
+#define SJ_LIST_DYING 0x1	/* include jails being removed */
+
+/* The running jails, by jid; free the list with sj_list_free(). */
+int sj_list(const char *rundir, unsigned flags, sj_jail ***jails, size_t *n, sj_error *err);
+void sj_list_free(sj_jail **jails, size_t n);
+
+/* Whether a jail found or listed is being removed. */
+bool sj_jail_dying(const sj_jail *j);
+
+/* When a jail found or listed was created (seconds since the epoch). */
+time_t sj_jail_created(const sj_jail *j);
+
+/*
+ * Change parameter NAME of a running jail (jail -m).  Only parameters
+ * flagged SJ_PARAM_MUTABLE can change (EPERM for the others).
+ */
+int sj_modify(sj_jail *j, const char *name, const char *value, sj_error *err);
+
+/*
+ * Remove a running jail (jail -r): SIGTERM to its processes, up to ten
+ * seconds for them to end, then every process killed with its init, and
+ * its registry entry removed.
+ */
+int sj_remove(sj_jail *j, sj_error *err);
+
+/* How sj_attach() runs a command in a running jail (jexec(8)). */
+struct sj_exec {
+	char *const *argv;	/* the command, NULL-ended; searched in PATH */
+	const char *user;	/* run as USER (NULL: the jail's root) */
+	bool host_user;		/* USER from the host's users (jexec -u), not the jail's (-U) */
+	bool clean_env;		/* FreeBSD's exec.clean (jexec -l) */
+	const char *dir;	/* working directory in the jail (NULL: its root) */
+};
+
+/*
+ * Start a command in a running jail found with sj_find(), inside every one
+ * of its namespaces and with its confinement: the jail's root user (or
+ * E->user), capabilities, no_new_privs and seccomp filter.  Returns the
+ * command's pid, a child of the caller (waitpid(2) it), once it has been
+ * executed; ESRCH if the jail is not running or being removed.
+ */
+pid_t sj_attach(sj_jail *j, const struct sj_exec *e, sj_error *err);
+
+/* A process of a running jail. */
+struct sj_proc {
+	pid_t pid;			/* on the host */
+	pid_t jail_pid;			/* in the jail (1: its init) */
+	pid_t ppid;			/* the parent's, on the host */
+	uid_t uid;			/* on the host */
+	char state;			/* R, S, D, Z, ... as in /proc */
+	char comm[16];
+	unsigned long long rss;		/* resident memory, bytes */
+	unsigned long long cpu_ticks;	/* its CPU time and its reaped children's */
+};
+
+#define SJ_NS_COUNT 7
+
+/* What a running jail uses (sjls(8)). */
+struct sj_stats {
+	size_t nprocs;
+	struct sj_proc *procs;		/* init first */
+	unsigned long long rss;		/* sum over the processes, bytes */
+	unsigned long long cpu_ticks;	/* sum over the processes */
+	unsigned long ticks_per_second;
+	time_t uptime;			/* seconds since it was created */
+	unsigned long ns[SJ_NS_COUNT];	/* namespace inodes, by sj_ns_name() */
+};
+
+/* Fill *ST for a jail found with sj_find() or sj_list(). */
+int sj_jail_stats(sj_jail *j, struct sj_stats *st, sj_error *err);
+void sj_stats_free(struct sj_stats *st);
+
+/* The name of namespace I of struct sj_stats ("pid", "mnt", ...). */
+const char *sj_ns_name(int i);
 
 /* The jail's id (jid), or -1 before sj_create(). */
 int sj_jail_jid(const sj_jail *j);
@@ -121,11 +209,181 @@ pid_t sj_jail_init_pid(const sj_jail *j);
 bool sj_param_exists(const char *name);
 
 /*
+ * Write into *OUT (malloc'ed) the parameters NAMES (all when NULL) of J as
+ * a jail(8) -c command line would give them, as FreeBSD's jls -s does:
+ * booleans as NAME or noNAME, values quoted when needed, read-only and
+ * unused parameters left out.
+ */
+int sj_jail_cmdline(const sj_jail *j, const char *const *names, size_t n, char **out,
+		    sj_error *err);
+
+/* The Ith parameter of the table, in its order; NULL past the last. */
+const char *sj_param_name(size_t i);
+
+#define SJ_PARAM_KNOWN 0x01	/* a parameter at all */
+#define SJ_PARAM_BOOL 0x02	/* true or false: jls prints NAME or noNAME */
+#define SJ_PARAM_LIST 0x04	/* takes += */
+#define SJ_PARAM_MUTABLE 0x08	/* jail -m can change it on a running jail */
+#define SJ_PARAM_LOCAL 0x10	/* how a tool runs, not part of the jail */
+#define SJ_PARAM_IGNORED 0x20	/* FreeBSD's, meaningless on Linux: no value */
+#define SJ_PARAM_PENDING 0x40	/* not supported yet: setting it fails */
+/* What a running jail has no value for. */
+#define SJ_PARAM_NOVALUE (SJ_PARAM_LOCAL | SJ_PARAM_IGNORED | SJ_PARAM_PENDING)
+
+/* What parameter NAME is (SJ_PARAM_*), 0 if unknown. */
+unsigned sj_param_flags(const char *name);
+
+/*
  * Whether TEXT parses as a list of jail addresses ("192.0.2.1",
  * "2001:db8::1/64", "eth0|192.0.2.1/24", comma-separated), as jail(8)'s
  * legacy form needs to decide whether its third operand is an address.
  */
 bool sj_addr_list_valid(const char *text);
+
+/*
+ * ---- jail.conf(5): configuration files (lib/conf*.c) ----------------
+ *
+ * FreeBSD's jail.conf: jail blocks, global and wildcard parameters,
+ * "+=", variables, .include.  Loading parses every file and fails on
+ * any syntax error.  A jail's parameters (globals, matching wildcards
+ * and its own block, in file order, variables substituted) are resolved
+ * when it is applied or shown, so a bad jail does not stop the others.
+ * Every error and warning starts with "file:line:col: ".
+ */
+#define SJ_CONF_PATH "/etc/jail.conf"	/* jail(8)'s default, as FreeBSD */
+
+typedef struct sj_conf sj_conf;
+
+/* Receives one warning: "file:line:col: message", no newline. */
+typedef void sj_conf_warn_fn(void *ctx, const char *msg);
+
+/*
+ * Load file PATH and the files it includes.  WARN (may be NULL) receives
+ * this configuration's warnings, from here and from sj_conf_apply().
+ * NULL on failure, ERR set: ENOENT for a missing file, EINVAL for a
+ * syntax error.
+ */
+sj_conf *sj_conf_load(const char *path, sj_conf_warn_fn *warn, void *ctx, sj_error *err);
+
+/*
+ * The same from TEXT in memory, called NAME in messages (jail -f - reads
+ * standard input as "STDIN").  Relative .include names are taken from
+ * NAME's directory, or the current one when NAME has no '/'.
+ */
+sj_conf *sj_conf_load_text(const char *name, const char *text, size_t len,
+			   sj_conf_warn_fn *warn, void *ctx, sj_error *err);
+
+/* Free a configuration. */
+void sj_conf_free(sj_conf *c);
+
+/* The jails, in file order, as jail -c without a name starts them
+ * (wildcard blocks are not jails).  NULL past the last. */
+size_t sj_conf_jail_count(const sj_conf *c);
+const char *sj_conf_jail_name(const sj_conf *c, size_t i);
+
+/*
+ * Set jail NAME's parameters on J through sj_jail_set() and
+ * sj_jail_add(), "command" through sj_jail_set_command().  Fails with
+ * ENOENT when there is no such jail, else EINVAL and "file:line:col:
+ * param: why"; J then holds some of the parameters: use a fresh one
+ * per jail.  FreeBSD parameters that mean nothing on Linux are warned
+ * about, naming them.
+ */
+int sj_conf_apply(const sj_conf *c, const char *name, sj_jail *j, sj_error *err);
+
+/*
+ * Jail NAME as jail -e SEP shows it: its parameters but jid, in order,
+ * "name" or "name=value[,value...]" joined by SEP, values quoted as
+ * FreeBSD quotes them.  Malloc'ed, no newline; NULL with ERR set.
+ */
+char *sj_conf_show(const sj_conf *c, const char *name, const char *sep, sj_error *err);
+
+/*
+ * Whether NAME is a FreeBSD parameter that means nothing on Linux
+ * (securelevel, allow.chflags, ...): sj_jail_set() checks its value and
+ * keeps nothing, and a front end should warn, naming it.
+ */
+bool sj_param_ignored(const char *name);
+
+/* ---- end of jail.conf(5) ------------------------------------------ */
+
+/* ==== mkroot: building a jail's root (mkjail(8)) ========================== */
+
+/*
+ * A root to build: a directory, filled from host programs and their
+ * libraries, busybox, debootstrap or a tarball.  Set the sources and
+ * options with sj_mkroot_set(), then sj_mkroot_build().  Opaque.
+ */
+typedef struct sj_mkroot sj_mkroot;
+
+/* How much a message from the build matters. */
+enum sj_mkroot_level {
+	SJ_MKROOT_INFO,		/* progress: what was installed or left alone */
+	SJ_MKROOT_NOTICE,	/* a change to the machine: a package installed,
+				 * binfmt_misc mounted or an interpreter registered */
+	SJ_MKROOT_WARNING,	/* input refused or changed: a tarball entry
+				 * refused, a device skipped, a setuid bit dropped */
+	SJ_MKROOT_LACK,		/* sj_mkroot_check(): something the root lacks */
+};
+
+/* Receives the build's messages, one line each, without a newline. */
+typedef void sj_mkroot_log_fn(void *arg, int level, const char *msg);
+
+/*
+ * Describe a root to build in DIR (made if missing; its parent must
+ * exist; never "/").  Nothing is touched before sj_mkroot_build().
+ */
+sj_mkroot *sj_mkroot_new(const char *dir, sj_error *err);
+
+/* Free a description; the root built stays. */
+void sj_mkroot_free(sj_mkroot *m);
+
+/* Send the build's messages to FN (by default they are dropped). */
+void sj_mkroot_set_log(sj_mkroot *m, sj_mkroot_log_fn *fn, void *arg);
+
+/*
+ * Set option NAME, named as mkjail(8)'s long option: "program" and "file"
+ * add a host program or a host file or directory (each call adds one);
+ * "busybox", "copy", "link", "devices", "locale", "timezone" and
+ * "dist-packages" are booleans (VALUE NULL, "true" or "false"); "debian"
+ * takes a suite, "tar" a tarball, "arch" a Debian architecture name,
+ * "variant" a debootstrap variant, "mirror" a URL.  Fails with EINVAL
+ * and a message naming the option when NAME is unknown or VALUE
+ * malformed.
+ */
+int sj_mkroot_set(sj_mkroot *m, const char *name, const char *value, sj_error *err);
+
+/*
+ * Build the root: the Debian system or the tarball first, then busybox,
+ * then the programs and files with every library they need, then the
+ * mount points a jail needs (/proc, /dev, /sys, /tmp) and, for a root of
+ * host programs or busybox, a minimal /etc.  Running it again over the
+ * same root brings it up to date and changes nothing that is current.
+ * On failure, whatever this call created is removed (never what was
+ * there before) and ERR says what went wrong.  Debian roots, device
+ * nodes and another architecture need root.
+ */
+int sj_mkroot_build(sj_mkroot *m, sj_error *err);
+
+/*
+ * Say what root DIR lacks to run ARGV (NULL: /bin/sh) in a jail: each
+ * lack goes to FN at SJ_MKROOT_LACK.  Returns the number of lacks (0:
+ * the command can start), or -1 when DIR cannot be examined.
+ */
+int sj_mkroot_check(const char *dir, char *const argv[], sj_mkroot_log_fn *fn, void *arg,
+		    sj_error *err);
+
+/*
+ * Make programs of Debian architecture ARCH run on this machine, in jails
+ * too: qemu-user-static installed if missing, binfmt_misc mounted, and
+ * the interpreter registered with the F flag (opened at registration, so
+ * a jail's root need not hold it).  Never changes a registration it did
+ * not make: one without the F flag is an error.  Native architectures
+ * need nothing.  Needs root.
+ */
+int sj_mkroot_emulation(const char *arch, sj_mkroot_log_fn *fn, void *arg, sj_error *err);
+
+/* ==== end of mkroot ======================================================= */
 
 #ifdef __cplusplus
 }

@@ -66,20 +66,26 @@ void sj_jail_free(sj_jail *j)
 
 int sj_jail_set(sj_jail *j, const char *name, const char *value, sj_error *err)
 {
-	if (j->created)
+	if (j->created || j->found)
 		return sj_fail(err, EBUSY, "%s: the jail is already created", name);
 	return params_set(&j->cfg, name, value, err);
 }
 
 int sj_jail_add(sj_jail *j, const char *name, const char *value, sj_error *err)
 {
-	if (j->created)
+	if (j->created || j->found)
 		return sj_fail(err, EBUSY, "%s: the jail is already created", name);
 	return params_add(&j->cfg, name, value, err);
 }
 
 int sj_jail_get(const sj_jail *j, const char *name, char *buf, size_t len, sj_error *err)
 {
+	/* FreeBSD's read-only "dying" is a state, not a parameter. */
+	if (strcmp(name, "dying") == 0) {
+		if (len < 6)
+			return sj_fail(err, ERANGE, "dying: value does not fit");
+		return snprintf(buf, len, "%s", j->dying ? "true" : "false");
+	}
 	return params_get(&j->cfg, name, buf, len, err);
 }
 
@@ -112,12 +118,12 @@ int sj_jail_set_command(sj_jail *j, char *const argv[], sj_error *err)
 
 int sj_jail_jid(const sj_jail *j)
 {
-	return j->created ? j->reg.jid : -1;
+	return j->created || j->found ? j->reg.jid : -1;
 }
 
 pid_t sj_jail_init_pid(const sj_jail *j)
 {
-	return j->created ? j->init_pid : -1;
+	return j->created || j->found ? j->init_pid : -1;
 }
 
 /* Steps of sj_create(), in order. */
@@ -330,10 +336,12 @@ int sj_wait(sj_jail *j, int *status, sj_error *err)
 	if (!j->started || j->init_pidfd < 0)
 		return sj_fail(err, EINVAL, "the jail was not started by this process");
 	if (j->cfg.persist) {
-		/* The jail lives on: wait for its command only. */
-		if (!j->cfg.command || j->sock_host < 0)
-			return sj_fail(err, EINVAL, "a persistent jail without a command has "
-				       "nothing to wait for");
+		/* The jail lives on: wait for its command only, if any. */
+		*status = 0;
+		if (!j->cfg.command)
+			return 0;
+		if (j->sock_host < 0)
+			return sj_fail(err, EINVAL, "the jail's command was waited for already");
 		if (read_report(j->sock_host, &r, err) < 0)
 			return -1;
 		close_fd(&j->sock_host);

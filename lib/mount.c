@@ -264,7 +264,7 @@ static int build_proc(int root, int devfd, sj_error *err)
  */
 static int mask_rundir(int root, const struct sj_jail *j, sj_error *err)
 {
-	const char *dir = j->cfg.rundir ? j->cfg.rundir : "/run/sysjail";
+	const char *dir = j->cfg.rundir ? j->cfg.rundir : SJ_RUNDIR;
 	size_t plen = strlen(j->cfg.path);
 	struct open_how how = {
 		.flags = O_PATH | O_DIRECTORY | O_CLOEXEC,

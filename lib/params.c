@@ -24,11 +24,18 @@ enum param_type {
 	PT_ADDR6,
 	PT_NETMODE,
 	PT_ARGV,
+	PT_INT,				/* 0 .. INT_MAX */
+	PT_LIST,			/* strings, each value one element */
+	PT_SYSVIPC,			/* new | inherit, onto allow.sysvipc */
 };
 
 enum param_flags {
 	PF_MUTABLE = 1 << 0,		/* can change on a running jail */
 	PF_LIST = 1 << 1,		/* takes += */
+	PF_TOOL = 1 << 2,		/* how to run, not what the jail is */
+	PF_PENDING = 1 << 3,		/* refused: jail.c does not act on it yet */
+	PF_NOOP = 1 << 4,		/* FreeBSD's, means nothing on Linux: no field */
+	PF_ALWAYS = 1 << 5,		/* a boolean sysjail always has true */
 };
 
 struct param {
@@ -59,9 +66,59 @@ static const struct param params[] = {
 	P("allow.sysvipc", PT_BOOL, allow_sysvipc, 0),
 	P("allow.mount", PT_BOOL, allow_mount, 0),
 	P("allow.socket_af", PT_BOOL, allow_socket_af, 0),
+	/* jail.conf(5)'s: exec.* run on stop too, so those can change. */
+	P("exec.prestart", PT_LIST, exec_prestart, PF_LIST | PF_PENDING),
+	P("exec.created", PT_LIST, exec_created, PF_LIST | PF_PENDING),
+	P("exec.start", PT_LIST, exec_start, PF_LIST | PF_PENDING),
+	P("exec.poststart", PT_LIST, exec_poststart, PF_LIST | PF_PENDING),
+	P("exec.prestop", PT_LIST, exec_prestop, PF_LIST | PF_PENDING | PF_MUTABLE),
+	P("exec.stop", PT_LIST, exec_stop, PF_LIST | PF_PENDING | PF_MUTABLE),
+	P("exec.poststop", PT_LIST, exec_poststop, PF_LIST | PF_PENDING | PF_MUTABLE),
+	P("exec.system_user", PT_STRING, exec_system_user, PF_PENDING | PF_MUTABLE),
+	P("exec.timeout", PT_INT, exec_timeout, PF_PENDING | PF_MUTABLE),
+	P("exec.consolelog", PT_PATH, exec_consolelog, PF_PENDING),
+	P("stop.timeout", PT_INT, stop_timeout, PF_PENDING | PF_MUTABLE),
+	P("mount.fstab", PT_PATH, mount_fstab, PF_PENDING),
+	P("mount", PT_LIST, mount, PF_LIST | PF_PENDING),
+	P("mount.devfs", PT_BOOL, mount_devfs, PF_ALWAYS),
+	P("mount.fdescfs", PT_BOOL, mount_fdescfs, PF_ALWAYS),
+	P("mount.procfs", PT_BOOL, mount_procfs, PF_ALWAYS),
+	P("children.max", PT_INT, children_max, PF_PENDING | PF_MUTABLE),
+	P("sysvmsg", PT_SYSVIPC, sysvmsg, 0),
+	P("sysvsem", PT_SYSVIPC, sysvsem, 0),
+	P("sysvshm", PT_SYSVIPC, sysvshm, 0),
+	/* FreeBSD's parameters that mean nothing on Linux: accepted (the
+	 * value checked for its type), kept nowhere, and jail.conf(5)
+	 * and jail(8) warn naming them.  N: no field. */
+#define N(n, t, f) { n, t, 0, PF_NOOP | (f) }
+	N("securelevel", PT_INT, 0),
+	N("devfs_ruleset", PT_INT, 0),
+	N("enforce_statfs", PT_INT, 0),
+	N("allow.chflags", PT_BOOL, 0),
+	N("allow.dying", PT_BOOL, 0),
+	N("allow.mount.devfs", PT_BOOL, 0),
+	N("allow.mount.fdescfs", PT_BOOL, 0),
+	N("allow.mount.fusefs", PT_BOOL, 0),
+	N("allow.mount.linprocfs", PT_BOOL, 0),
+	N("allow.mount.linsysfs", PT_BOOL, 0),
+	N("allow.mount.nullfs", PT_BOOL, 0),
+	N("allow.mount.procfs", PT_BOOL, 0),
+	N("allow.mount.tmpfs", PT_BOOL, 0),
+	N("allow.mount.zfs", PT_BOOL, 0),
+	N("ip4.saddrsel", PT_BOOL, 0),
+	N("ip6.saddrsel", PT_BOOL, 0),
+	N("exec.fib", PT_INT, 0),
+	N("osrelease", PT_STRING, 0),
+	N("osreldate", PT_INT, 0),
+	N("linux", PT_STRING, 0),
+	N("linux.osname", PT_STRING, 0),
+	N("linux.osrelease", PT_STRING, 0),
+	N("linux.oss_version", PT_INT, 0),
+	N("zfs.dataset", PT_LIST, PF_LIST),
+#undef N
 	P("sysjail.userns", PT_BOOL, userns, 0),
 	P("sysjail.seccomp", PT_STRING, seccomp, 0),
-	P("sysjail.rundir", PT_PATH, rundir, 0),
+	P("sysjail.rundir", PT_PATH, rundir, PF_TOOL),
 };
 
 #undef P
@@ -78,6 +135,8 @@ void params_init(struct sj_config *c)
 	c->ip4_mode = -1;
 	c->ip6_mode = -1;
 	c->userns = true;
+	c->mount_devfs = c->mount_fdescfs = c->mount_procfs = true;
+	c->stop_timeout = 10;		/* FreeBSD's default */
 }
 
 static void argv_free(char **v)
@@ -92,6 +151,8 @@ void params_free(struct sj_config *c)
 	for (size_t i = 0; i < SJ_NELEM(params); i++) {
 		void *field = (char *)c + params[i].offset;
 
+		if (params[i].flags & PF_NOOP)
+			continue;
 		switch (params[i].type) {
 		case PT_STRING:
 		case PT_PATH:
@@ -104,11 +165,14 @@ void params_free(struct sj_config *c)
 			addr_list_clear(field);
 			break;
 		case PT_ARGV:
+		case PT_LIST:
 			argv_free(*(char ***)field);
 			break;
 		case PT_BOOL:
 		case PT_JID:
 		case PT_NETMODE:
+		case PT_INT:
+		case PT_SYSVIPC:
 			break;
 		}
 	}
@@ -144,6 +208,31 @@ static const struct param *find_negated(const char *name)
 bool sj_param_exists(const char *name)
 {
 	return find(name) || find_negated(name);
+}
+
+int params_lookup(const char *name, struct param_info *out)
+{
+	const struct param *p = find(name);
+	bool negated = false;
+
+	if (!p) {
+		p = find_negated(name);
+		negated = true;
+	}
+	if (!p) {
+		errno = ENOENT;
+		return -1;
+	}
+	*out = (struct param_info){
+		.name = p->name,
+		.negated = negated,
+		.boolean = p->type == PT_BOOL,
+		.list = p->flags & PF_LIST,
+		.mutable = p->flags & PF_MUTABLE,
+		.noop = p->flags & PF_NOOP,
+		.pending = p->flags & PF_PENDING,
+	};
+	return 0;
 }
 
 static int parse_bool(const char *v, bool *out)
@@ -256,6 +345,74 @@ static int set_argv(char ***field, const char *value, sj_error *err)
 	return 0;
 }
 
+/* A decimal integer in [LO, HI]. */
+static int parse_int(const char *v, long lo, long hi, int *out)
+{
+	char *end;
+	long n;
+
+	errno = 0;
+	n = strtol(v, &end, 10);
+	if (end == v || *end || errno || n < lo || n > hi)
+		return -1;
+	*out = (int)n;
+	return 0;
+}
+
+/* A list of strings: VALUE is one element, replacing the list or added. */
+static int set_list(char ***field, const char *value, bool append, sj_error *err)
+{
+	char *s = sj_strdup(value, err), **v;
+	size_t n = 0;
+
+	if (!s)
+		return -1;
+	while (append && *field && (*field)[n])
+		n++;
+	v = realloc(append ? *field : NULL, (n + 2) * sizeof(*v));
+	if (!v) {
+		free(s);
+		return sj_fail(err, ENOMEM, "out of memory");
+	}
+	if (!append)
+		argv_free(*field);
+	v[n] = s;
+	v[n + 1] = NULL;
+	*field = v;
+	return 0;
+}
+
+/*
+ * sysvmsg, sysvsem, sysvshm: FreeBSD's per-primitive IPC modes.  The
+ * jail has one IPC namespace for all three (allow.sysvipc), so they
+ * must agree; "disable" would need a seccomp rule of its own.
+ */
+static int set_sysvipc(struct sj_config *c, int *field, const char *value, sj_error *err)
+{
+	static const char *const names[] = { "sysvmsg", "sysvsem", "sysvshm" };
+	int *const all[] = { &c->sysvmsg, &c->sysvsem, &c->sysvshm };
+	int mode;
+
+	if (strcmp(value, "new") == 0)
+		mode = SJ_NET_NEW;
+	else if (strcmp(value, "inherit") == 0)
+		mode = SJ_NET_INHERIT;
+	else if (strcmp(value, "disable") == 0)
+		return sj_fail(err, EINVAL, "'disable' is not supported yet: the jail has System "
+			       "V IPC in an IPC namespace of its own ('new') or the host's "
+			       "('inherit')");
+	else
+		return sj_fail(err, EINVAL, "'%s' is not one of new, inherit, disable", value);
+	for (size_t i = 0; i < SJ_NELEM(all); i++)
+		if (all[i] != field && *all[i] && *all[i] != mode)
+			return sj_fail(err, EINVAL, "'%s' conflicts with %s=%s: one IPC namespace "
+				       "serves sysvmsg, sysvsem and sysvshm", value, names[i],
+				       netmodes[*all[i]]);
+	*field = mode;
+	c->allow_sysvipc = mode == SJ_NET_INHERIT;
+	return 0;
+}
+
 static int set_one(struct sj_config *c, const struct param *p, const char *value,
 		   bool append, sj_error *err)
 {
@@ -325,8 +482,52 @@ static int set_one(struct sj_config *c, const struct param *p, const char *value
 		return sj_fail(err, EINVAL, "'%s' is not one of new, inherit, disable", value);
 	case PT_ARGV:
 		return set_argv(field, value, err);
+	case PT_INT:
+		if (parse_int(value, 0, INT_MAX, field) < 0)
+			return sj_fail(err, EINVAL, "'%s' is not a number from 0 to %d", value, INT_MAX);
+		return 0;
+	case PT_LIST:
+		return set_list(field, value, append, err);
+	case PT_SYSVIPC:
+		return set_sysvipc(c, field, value, err);
 	}
 	return sj_fail(err, EINVAL, "has no setter");
+}
+
+/* A FreeBSD parameter that means nothing here: check the value, keep nothing. */
+static int check_noop(const struct param *p, const char *value, bool append, sj_error *err)
+{
+	bool b;
+	int n;
+
+	if (!value && p->type != PT_BOOL)
+		return sj_fail(err, EINVAL, "needs a value");
+	if (append && !(p->flags & PF_LIST))
+		return sj_fail(err, EINVAL, "is not a list: '+=' does not apply");
+	if (p->type == PT_BOOL && parse_bool(value, &b) < 0)
+		return sj_fail(err, EINVAL, "'%s' is not a boolean", value);
+	if (p->type == PT_INT && parse_int(value, INT_MIN, INT_MAX, &n) < 0)
+		return sj_fail(err, EINVAL, "'%s' is not a number", value);
+	return 0;
+}
+
+/* set_one(), and what the table says beyond the type. */
+static int set_checked(struct sj_config *c, const struct param *p, const char *value,
+		       bool append, sj_error *err)
+{
+	bool *flag = (bool *)((char *)c + p->offset);
+
+	if (p->flags & PF_PENDING)
+		return sj_fail(err, EINVAL, "not supported yet");
+	if (p->flags & PF_NOOP)
+		return check_noop(p, value, append, err);
+	if (set_one(c, p, value, append, err) < 0)
+		return -1;
+	if ((p->flags & PF_ALWAYS) && !*flag) {
+		*flag = true;
+		return sj_fail(err, EINVAL, "'false' is not supported: sysjail always mounts it");
+	}
+	return 0;
 }
 
 static int set_or_add(struct sj_config *c, const char *name, const char *value,
@@ -340,10 +541,9 @@ static int set_or_add(struct sj_config *c, const char *name, const char *value,
 			return sj_fail(err, EINVAL, "unknown parameter '%s'", name);
 		if (value)
 			return sj_fail(err, EINVAL, "'%s' takes no value", name);
-		*(bool *)((char *)c + p->offset) = false;
-		return 0;
+		value = "false";
 	}
-	if (set_one(c, p, value, append, err) < 0) {
+	if (set_checked(c, p, value, append, err) < 0) {
 		sj_error_prefix(err, "%s", name);
 		return -1;
 	}
@@ -383,6 +583,8 @@ int params_get(const struct sj_config *c, const char *name, char *buf, size_t le
 
 	if (!p)
 		return sj_fail(err, ENOENT, "unknown parameter '%s'", name);
+	if (p->flags & PF_NOOP)
+		return sj_fail(err, ENOENT, "%s: means nothing on Linux, and is not kept", name);
 	field = (const char *)c + p->offset;
 	switch (p->type) {
 	case PT_STRING:
@@ -398,7 +600,11 @@ int params_get(const struct sj_config *c, const char *name, char *buf, size_t le
 		n = snprintf(buf, len, "%s", *(const bool *)field ? "true" : "false");
 		break;
 	case PT_JID:
+	case PT_INT:
 		n = snprintf(buf, len, "%d", *(const int *)field);
+		break;
+	case PT_SYSVIPC:
+		n = snprintf(buf, len, "%s", c->allow_sysvipc ? "inherit" : "new");
 		break;
 	case PT_ADDR4:
 	case PT_ADDR6:
@@ -410,12 +616,14 @@ int params_get(const struct sj_config *c, const char *name, char *buf, size_t le
 		n = snprintf(buf, len, "%s", m < 0 ? "disable" : netmodes[m]);
 		break;
 	}
-	case PT_ARGV: {
+	case PT_ARGV:
+	case PT_LIST: {
 		char *const *v = *(char **const *)field;
+		const char *sep = p->type == PT_LIST ? "," : " ";
 
 		buf[0] = '\0';
 		for (size_t i = 0; v && v[i] && (size_t)n < len; i++)
-			n += snprintf(buf + n, len - (size_t)n, "%s%s", i ? " " : "", v[i]);
+			n += snprintf(buf + n, len - (size_t)n, "%s%s", i ? sep : "", v[i]);
 		break;
 	}
 	}
@@ -443,4 +651,32 @@ int params_check(const struct sj_config *c, sj_error *err)
 		return sj_fail(err, EINVAL, "allow.set_hostname needs sysjail.userns: without a "
 			       "user namespace, root in the jail would need CAP_SYS_ADMIN");
 	return 0;
+}
+
+/* The Ith parameter's name, NULL past the last. */
+const char *sj_param_name(size_t i)
+{
+	return i < SJ_NELEM(params) ? params[i].name : NULL;
+}
+
+unsigned sj_param_flags(const char *name)
+{
+	const struct param *p = find(name);
+	unsigned f = SJ_PARAM_KNOWN;
+
+	if (!p)
+		return 0;
+	if (p->type == PT_BOOL)
+		f |= SJ_PARAM_BOOL;
+	if (p->flags & PF_LIST)
+		f |= SJ_PARAM_LIST;
+	if (p->flags & PF_MUTABLE)
+		f |= SJ_PARAM_MUTABLE;
+	if (p->flags & PF_TOOL)
+		f |= SJ_PARAM_LOCAL;
+	if (p->flags & PF_NOOP)
+		f |= SJ_PARAM_IGNORED;
+	if (p->flags & PF_PENDING)
+		f |= SJ_PARAM_PENDING;
+	return f;
 }

@@ -21,7 +21,9 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/file.h>
+#include <dirent.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include "sj-private.h"
 
@@ -29,7 +31,7 @@
 
 static const char *rundir(const struct sj_jail *j)
 {
-	return j->cfg.rundir ? j->cfg.rundir : "/run/sysjail";
+	return j->cfg.rundir ? j->cfg.rundir : SJ_RUNDIR;
 }
 
 /* Make DIR (and its parents) owned by us and private to us. */
@@ -347,40 +349,66 @@ static char *param_value(const struct sj_config *c, const char *name, sj_error *
 	return NULL;
 }
 
-static const char *const entry_params[] = {
-	"jid", "name", "path", "host.hostname", "ip4.addr", "ip6.addr", "ip4", "ip6",
-	"persist", "command", "exec.clean", "exec.jail_user", "exec.system_jail_user",
-	"allow.set_hostname", "allow.raw_sockets", "allow.sysvipc", "allow.mount",
-	"allow.socket_af", "sysjail.userns", "sysjail.seccomp",
-};
+/* Field 22 of /proc/PID/stat: when the process started, in clock ticks. */
+unsigned long long reg_starttime(pid_t pid)
+{
+	char path[64], buf[1024], *p;
+	unsigned long long v = 0;
+	SJ_AUTOCLOSE int fd = -1;
+	ssize_t n;
 
-/* Write the jail's entry, now that its init runs. */
-int reg_publish(struct sj_jail *j, sj_error *err)
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || (n = read(fd, buf, sizeof(buf) - 1)) <= 0)
+		return 0;
+	buf[n] = '\0';
+	/* After the command name, which may hold anything but ends at the
+	 * last ')': state is field 3, starttime field 22. */
+	p = strrchr(buf, ')');
+	for (int field = 2; p && field < 22; field++)
+		p = strchr(p + 1, ' ');
+	if (p)
+		v = strtoull(p + 1, NULL, 10);
+	return v;
+}
+
+/* Write (or replace) jail J's entry: atomically, by rename(2). */
+static int write_entry(struct sj_jail *j, sj_error *err)
 {
 	struct sj_registry *r = &j->reg;
 	SJ_AUTOFREE char *text = NULL;
 	SJ_AUTOCLOSE int fd = -1;
 	char tmp[64], path[32], num[32];
+	const char *name;
 	size_t len = 0;
 	FILE *f;
 
-	j->cfg.jid = r->jid;
 	f = open_memstream(&text, &len);
 	if (!f)
 		return sj_fail_errno(err, "registry entry");
-	for (size_t i = 0; i < SJ_NELEM(entry_params); i++) {
-		SJ_AUTOFREE char *val = param_value(&j->cfg, entry_params[i], err);
+	for (size_t i = 0; (name = sj_param_name(i)); i++) {
+		SJ_AUTOFREE char *val = NULL;
 
+		if (sj_param_flags(name) & SJ_PARAM_NOVALUE || strcmp(name, "command") == 0)
+			continue;
+		val = param_value(&j->cfg, name, err);
 		if (!val) {
 			fclose(f);
 			return -1;
 		}
-		append(f, entry_params[i], val);
+		append(f, name, val);
 	}
+	/* The command word by word: "command" itself is split on blanks. */
+	for (char **a = j->cfg.command; a && *a; a++)
+		append(f, "sysjail.argv", *a);
 	snprintf(num, sizeof(num), "%d", (int)j->init_pid);
 	append(f, "sysjail.pid", num);
+	snprintf(num, sizeof(num), "%llu", j->starttime);
+	append(f, "sysjail.starttime", num);
 	snprintf(num, sizeof(num), "%u", (unsigned)j->uid_base);
 	append(f, "sysjail.uid_base", num);
+	snprintf(num, sizeof(num), "%lld", (long long)j->created_at);
+	append(f, "sysjail.created", num);
 	if (fclose(f) != 0)
 		return sj_fail(err, ENOMEM, "registry entry: out of memory");
 
@@ -391,7 +419,18 @@ int reg_publish(struct sj_jail *j, sj_error *err)
 	if (fd < 0 || sj_write_all(fd, text, len) < 0 ||
 	    renameat(r->dirfd, tmp, r->dirfd, path) < 0)
 		return sj_fail_errno(err, "registry entry %s", path);
-	r->published = true;
+	return 0;
+}
+
+/* Write the jail's entry, now that its init runs. */
+int reg_publish(struct sj_jail *j, sj_error *err)
+{
+	j->cfg.jid = j->reg.jid;
+	j->starttime = reg_starttime(j->init_pid);
+	j->created_at = time(NULL);
+	if (write_entry(j, err) < 0)
+		return -1;
+	j->reg.published = true;
 	return 0;
 }
 
@@ -405,4 +444,250 @@ void reg_release(struct sj_jail *j)
 		return;
 	lock = lock_registry(j->reg.dirfd, &ignored);
 	release_locked(j);
+}
+
+/* Reading the registry: what jls, jexec and jail -r/-m find there. */
+
+/* Open the runtime directory RUNDIR (NULL: the default); -1 ENOENT if absent. */
+int reg_open(const char *dir, sj_error *err)
+{
+	int fd = open(dir ? dir : SJ_RUNDIR, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+
+	if (fd < 0)
+		return sj_fail_errno(err, "runtime directory %s", dir ? dir : SJ_RUNDIR);
+	return fd;
+}
+
+/* Whether jail JID is alive: its life lock is held by somebody. */
+bool reg_alive(int dirfd, int jid)
+{
+	return jid_alive(dirfd, jid);
+}
+
+/* Whether jail JID is being removed: a remover holds its .dying lock. */
+bool reg_dying(int dirfd, int jid)
+{
+	char path[64];
+	SJ_AUTOCLOSE int fd = -1;
+
+	snprintf(path, sizeof(path), "jail/%d.dying", jid);
+	fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0)
+		return false;
+	return flock(fd, LOCK_SH | LOCK_NB) < 0 && errno == EWOULDBLOCK;
+}
+
+/* Mark jail JID as being removed for as long as the returned fd is open. */
+int reg_mark_dying(int dirfd, int jid, sj_error *err)
+{
+	char path[64];
+	int fd;
+
+	snprintf(path, sizeof(path), "jail/%d.dying", jid);
+	fd = openat(dirfd, path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd < 0)
+		return sj_fail_errno(err, "registry %s", path);
+	if (flock(fd, LOCK_EX) < 0) {
+		sj_fail_errno(err, "registry %s", path);
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* The jid named NAME (a number is a jid), or -1 with ENOENT. */
+int reg_lookup(int dirfd, const char *name, sj_error *err)
+{
+	char path[NAME_MAX + 8], target[32];
+	char *end;
+	long jid;
+	ssize_t n;
+
+	errno = 0;
+	jid = strtol(name, &end, 10);
+	if (*name && !*end && !errno && jid > 0 && jid <= JID_MAX)
+		return (int)jid;
+	if (strchr(name, '/') || strlen(name) > NAME_MAX)
+		return sj_fail(err, ENOENT, "jail '%s' not found", name);
+	snprintf(path, sizeof(path), "name/%s", name);
+	n = readlinkat(dirfd, path, target, sizeof(target) - 1);
+	if (n <= 0)
+		return sj_fail(err, ENOENT, "jail '%s' not found", name);
+	target[n] = '\0';
+	return atoi(target);
+}
+
+/* Undo one "key=value" line's escapes in place. */
+static void unescape(char *s)
+{
+	char *w = s;
+
+	for (; *s; s++) {
+		if (*s == '\\' && s[1]) {
+			s++;
+			*w++ = *s == 'n' ? '\n' : *s;
+		} else {
+			*w++ = *s;
+		}
+	}
+	*w = '\0';
+}
+
+static int add_arg(struct sj_config *c, const char *arg, sj_error *err)
+{
+	size_t n = 0;
+	char **v;
+
+	while (c->command && c->command[n])
+		n++;
+	v = realloc(c->command, (n + 2) * sizeof(*v));
+	if (!v)
+		return sj_fail(err, ENOMEM, "out of memory");
+	c->command = v;
+	v[n] = strdup(arg);
+	v[n + 1] = NULL;
+	return v[n] ? 0 : sj_fail(err, ENOMEM, "out of memory");
+}
+
+static int load_line(struct sj_jail *j, char *line, sj_error *err)
+{
+	char *eq = strchr(line, '=');
+	const char *key = line, *val;
+
+	if (!eq)
+		return 0;
+	*eq = '\0';
+	unescape(eq + 1);
+	val = eq + 1;
+	if (strcmp(key, "sysjail.argv") == 0)
+		return add_arg(&j->cfg, val, err);
+	if (strcmp(key, "sysjail.pid") == 0)
+		j->init_pid = (pid_t)atoi(val);
+	else if (strcmp(key, "sysjail.starttime") == 0)
+		j->starttime = strtoull(val, NULL, 10);
+	else if (strcmp(key, "sysjail.uid_base") == 0)
+		j->uid_base = (uid_t)strtoul(val, NULL, 10);
+	else if (strcmp(key, "sysjail.created") == 0)
+		j->created_at = (time_t)strtoll(val, NULL, 10);
+	/* Unset values are stored empty; keys of newer versions are
+	 * skipped, as are parameters no longer known. */
+	else if (*val && sj_param_flags(key) && params_set(&j->cfg, key, val, err) < 0)
+		return -1;
+	return 0;
+}
+
+/*
+ * Load the entry of jail JID into J (a fresh sj_jail): its parameters and
+ * what the registry knows of its init.  Fails with ESRCH if the jail is
+ * not alive, or has no entry yet.
+ */
+int reg_load(int dirfd, int jid, struct sj_jail *j, sj_error *err)
+{
+	char path[32], *line = NULL;
+	size_t cap = 0;
+	FILE *f;
+	int fd, r = 0;
+
+	snprintf(path, sizeof(path), "jail/%d", jid);
+	if (!jid_alive(dirfd, jid))
+		return sj_fail(err, ESRCH, "jail %d is not running", jid);
+	fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0 || !(f = fdopen(fd, "re"))) {
+		if (fd >= 0)
+			close(fd);
+		return errno == ENOENT ? sj_fail(err, ESRCH, "jail %d is not running", jid)
+				       : sj_fail_errno(err, "registry %s", path);
+	}
+	while (r == 0 && getline(&line, &cap, f) > 0) {
+		line[strcspn(line, "\n")] = '\0';
+		r = load_line(j, line, err);
+	}
+	free(line);
+	fclose(f);
+	if (r < 0) {
+		sj_error_prefix(err, "registry %s", path);
+		return -1;
+	}
+	j->reg.jid = jid;
+	j->cfg.jid = jid;
+	return 0;
+}
+
+static int cmp_jid(const void *a, const void *b)
+{
+	return *(const int *)a - *(const int *)b;
+}
+
+/* The jids with an entry, ascending (alive or not: see reg_alive()). */
+int reg_list(int dirfd, int **jids, size_t *n, sj_error *err)
+{
+	SJ_AUTOCLOSE int fd = openat(dirfd, "jail", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	size_t cap = 0;
+	struct dirent *e;
+	DIR *d;
+
+	*jids = NULL;
+	*n = 0;
+	if (fd < 0 || !(d = fdopendir(fd)))
+		return errno == ENOENT ? 0 : sj_fail_errno(err, "registry");
+	fd = -1;
+	while ((e = readdir(d))) {
+		char *end;
+		long jid = strtol(e->d_name, &end, 10);
+
+		if (*end || jid <= 0 || e->d_name[0] < '1' || e->d_name[0] > '9')
+			continue;
+		if (*n == cap) {
+			int *v = realloc(*jids, (cap = cap ? cap * 2 : 64) * sizeof(*v));
+
+			if (!v) {
+				closedir(d);
+				return sj_fail(err, ENOMEM, "out of memory");
+			}
+			*jids = v;
+		}
+		(*jids)[(*n)++] = (int)jid;
+	}
+	closedir(d);
+	qsort(*jids, *n, sizeof(**jids), cmp_jid);
+	return 0;
+}
+
+/*
+ * After a removal: wait until nobody holds jail JID's life lock, then
+ * remove its files.  Gives up after TIMEOUT_MS with EBUSY.
+ */
+int reg_purge(int dirfd, int jid, int timeout_ms, sj_error *err)
+{
+	char path[64];
+	SJ_AUTOCLOSE int fd = -1, lock = -1;
+
+	snprintf(path, sizeof(path), "jail/%d.lock", jid);
+	fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd >= 0) {
+		int waited = 0;
+
+		while (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+			if (errno != EWOULDBLOCK || waited >= timeout_ms)
+				return sj_fail(err, EBUSY, "jail %d: its processes did not end",
+					       jid);
+			usleep(2000);
+			waited += 2;
+		}
+	}
+	/* We hold the life lock: nobody can take the jid while we purge. */
+	lock = lock_registry(dirfd, err);
+	if (lock < 0)
+		return -1;
+	purge_jid(dirfd, jid);
+	unlinkat(dirfd, path, 0);
+	snprintf(path, sizeof(path), "jail/%d.dying", jid);
+	unlinkat(dirfd, path, 0);
+	return 0;
+}
+
+/* Replace jail J's entry with its current parameters (jail -m). */
+int reg_rewrite(struct sj_jail *j, sj_error *err)
+{
+	return write_entry(j, err);
 }

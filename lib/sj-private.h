@@ -18,6 +18,7 @@
  *   init.c      the jail's PID 1, and the command it starts
  *   command.c   the last steps of every process started in a jail
  *   jail.c      the ordered set-up steps and their undo
+ *   manage.c    running jails: find, list, modify, remove
  */
 #ifndef SJ_PRIVATE_H
 #define SJ_PRIVATE_H
@@ -29,6 +30,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <sys/types.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "sysjail.h"
@@ -112,6 +114,28 @@ struct sj_config {
 	bool userns;			/* sysjail.userns */
 	char *seccomp;			/* sysjail.seccomp: profile name or file */
 	char *rundir;			/* sysjail.rundir: the registry */
+
+	/* jail.conf(5)'s parameters (issue 5).  The exec.*, mount.*,
+	 * timeouts and children.max are PF_PENDING in params.c: refused
+	 * until jail.c acts on them.  Lists are NULL-ended vectors. */
+	char **exec_prestart;		/* exec.prestart: on the host, before */
+	char **exec_created;		/* exec.created: on the host, created */
+	char **exec_start;		/* exec.start: in the jail */
+	char **exec_poststart;		/* exec.poststart: on the host, after */
+	char **exec_prestop;		/* exec.prestop: on the host */
+	char **exec_stop;		/* exec.stop: in the jail */
+	char **exec_poststop;		/* exec.poststop: on the host, after */
+	char *exec_system_user;		/* exec.system_user: host commands' user */
+	int exec_timeout;		/* exec.timeout: seconds, 0: none */
+	char *exec_consolelog;		/* exec.consolelog: output of exec.* */
+	int stop_timeout;		/* stop.timeout: seconds after SIGTERM */
+	char *mount_fstab;		/* mount.fstab: an fstab(5) file */
+	char **mount;			/* mount: fstab(5) lines */
+	bool mount_devfs;		/* mount.devfs: always true (/dev) */
+	bool mount_fdescfs;		/* mount.fdescfs: always true (/dev/fd) */
+	bool mount_procfs;		/* mount.procfs: always true (/proc) */
+	int children_max;		/* children.max */
+	int sysvmsg, sysvsem, sysvshm;	/* enum sj_netmode as set, 0: unset */
 };
 
 void params_init(struct sj_config *c);
@@ -121,6 +145,17 @@ int params_add(struct sj_config *c, const char *name, const char *value, sj_erro
 int params_get(const struct sj_config *c, const char *name, char *buf, size_t len, sj_error *err);
 int params_check(const struct sj_config *c, sj_error *err);
 int params_hostname_valid(const char *name, sj_error *err);
+
+/* What jail.conf(5) needs to know of a parameter (params_lookup). */
+struct param_info {
+	const char *name;		/* as the table names it: no "no" */
+	bool negated;			/* written "noNAME" / "a.noNAME" */
+	bool boolean, list, mutable;
+	bool noop;			/* FreeBSD's, means nothing on Linux */
+	bool pending;			/* refused: not supported yet */
+};
+
+int params_lookup(const char *name, struct param_info *out);
 
 /* users.c */
 struct sj_cred {
@@ -148,9 +183,21 @@ struct sj_registry {
 	bool published;
 };
 
+#define SJ_RUNDIR "/run/sysjail"	/* the registry, by default */
+
 int reg_reserve(struct sj_jail *j, sj_error *err);
 int reg_publish(struct sj_jail *j, sj_error *err);
 void reg_release(struct sj_jail *j);
+unsigned long long reg_starttime(pid_t pid);
+int reg_open(const char *dir, sj_error *err);
+bool reg_alive(int dirfd, int jid);
+bool reg_dying(int dirfd, int jid);
+int reg_mark_dying(int dirfd, int jid, sj_error *err);
+int reg_lookup(int dirfd, const char *name, sj_error *err);
+int reg_load(int dirfd, int jid, struct sj_jail *j, sj_error *err);
+int reg_list(int dirfd, int **jids, size_t *n, sj_error *err);
+int reg_purge(int dirfd, int jid, int timeout_ms, sj_error *err);
+int reg_rewrite(struct sj_jail *j, sj_error *err);
 
 /* userns.c */
 #define SJ_UID_BASE 0x70000000u	/* first host uid of jail slot 0 */
@@ -166,6 +213,11 @@ int uns_enter(const struct sj_jail *j, sj_error *err);
 int mnt_prepare_root(struct sj_jail *j, sj_error *err);
 void mnt_close_root(struct sj_jail *j);
 int mnt_build(const struct sj_jail *j, sj_error *err);
+
+/* manage.c */
+int mng_open_init(struct sj_jail *j, sj_error *err);
+int mng_each_process(const struct sj_jail *j, void (*fn)(int pidfd, pid_t pid, void *arg),
+		     void *arg);
 
 /* net.c */
 bool net_private(const struct sj_config *c);
@@ -232,8 +284,12 @@ struct sj_jail {
 	int sock_init;			/* "go" one way, failures the other */
 	pid_t init_pid;
 	int init_pidfd;
-	bool created;
+	unsigned long long starttime;	/* the init's, in clock ticks */
+	time_t created_at;		/* when the entry was published */
+	bool created;			/* by sj_create(), in this process */
 	bool started;
+	bool found;			/* running, found in the registry */
+	bool dying;			/* being removed */
 };
 
 #endif /* SJ_PRIVATE_H */

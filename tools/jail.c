@@ -1,11 +1,12 @@
 /*
- * jail(8): create a jail and run a command in it, FreeBSD's way.
+ * jail(8): create, modify and remove jails, FreeBSD's way.
  *
- *   jail [-ilq] [-u user | -U user] [-n name] path hostname [ip[,ip...]] command ...
- *   jail [-ilq] [-u user | -U user] -c param=value ... [command=command ...]
+ *   jail [-ilq] [-J file] [-u user | -U user] [-n name] path hostname [ip[,ip...]] command ...
+ *   jail [-ilq] [-J file] [-u user | -U user] -c param=value ... [command=command ...]
+ *   jail [-q] -m jid=JID|name=NAME param=value ...
+ *   jail [-q] -r|-R jail ...|'*'
  *
- * A thin front end: parse, set parameters, sj_create(), sj_start(),
- * sj_wait(), print.
+ * A thin front end: parse, set parameters, call libsysjail, print.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -17,17 +18,24 @@
 #include "sysjail.h"
 
 static const char usage_text[] =
-	"usage: jail [-ilq] [-u user | -U user] [-n name] path hostname [ip[,ip...]]\n"
-	"            command [arg ...]\n"
-	"       jail [-ilq] [-u user | -U user] -c param=value ... [command=command ...]\n";
+	"usage: jail [-ilq] [-J file] [-u user | -U user] [-n name] path hostname\n"
+	"            [ip[,ip...]] command [arg ...]\n"
+	"       jail [-ilq] [-J file] [-u user | -U user] -c param=value ...\n"
+	"            [command=command ...]\n"
+	"       jail [-q] -m jid=jid|name=name param=value ...\n"
+	"       jail [-q] -r|-R jail ... | '*'\n";
 
 static const char help_text[] =
 	"\n"
 	"Create a jail with its own root, process table, hostname and network,\n"
-	"and run a command in it.  jail exits with the command's status.\n"
+	"and run a command in it; jail exits with the command's status.  With\n"
+	"persist, the jail stays when its command (if any) ends.\n"
 	"\n"
 	"  -c              create a jail from param=value arguments\n"
+	"  -m              modify a running jail (host.hostname)\n"
+	"  -r, -R          remove running jails (by jid or name; '*' for all)\n"
 	"  -i              print the new jail's id (jid)\n"
+	"  -J file         write the new jail's parameters to FILE\n"
 	"  -l              run the command in a clean environment (exec.clean)\n"
 	"  -n name         the jail's name (name=)\n"
 	"  -q              print no warnings\n"
@@ -122,10 +130,26 @@ static void set_legacy(sj_jail *j, int argc, char **argv)
 		die(&err);
 }
 
-static int run(sj_jail *j, bool print_jid)
+/* -J: the new jail's parameters, one line, as jail -c takes them. */
+static void write_params(sj_jail *j, const char *file)
+{
+	char *line;
+	sj_error err;
+	FILE *f;
+
+	if (sj_jail_cmdline(j, NULL, 0, &line, &err) < 0)
+		die(&err);
+	f = fopen(file, "we");
+	if (!f || fprintf(f, "%s\n", line) < 0 || fclose(f) != 0) {
+		fprintf(stderr, "jail: -J %s: %s\n", file, strerror(errno));
+		exit(1);
+	}
+	free(line);
+}
+
+static int create(sj_jail *j, bool print_jid, const char *jfile)
 {
 	struct sigaction sa = { .sa_sigaction = forward, .sa_flags = SA_SIGINFO | SA_RESTART };
-	char persist[8];
 	sj_error err;
 	int status;
 
@@ -135,17 +159,83 @@ static int run(sj_jail *j, bool print_jid)
 		printf("%d\n", sj_jail_jid(j));
 		fflush(stdout);
 	}
+	if (jfile)
+		write_params(j, jfile);
 	running = j;
 	for (size_t i = 0; i < sizeof(forwarded) / sizeof(forwarded[0]); i++)
 		sigaction(forwarded[i], &sa, NULL);
 	if (sj_start(j, &err) < 0)
 		die(&err);
-	if (sj_jail_get(j, "persist", persist, sizeof(persist), &err) < 0)
-		die(&err);
-	if (strcmp(persist, "true") == 0)
-		return 0;
 	if (sj_wait(j, &status, &err) < 0)
 		die(&err);
+	return status;
+}
+
+/* -m jid=N|name=NAME param=value ... */
+static int modify(const char *rundir, int argc, char **argv)
+{
+	const char *which = NULL;
+	sj_error err;
+	sj_jail *j;
+	int status = 0;
+
+	for (int i = 0; i < argc; i++)
+		if (!strncmp(argv[i], "jid=", 4) || !strncmp(argv[i], "name=", 5))
+			which = which ? which : strchr(argv[i], '=') + 1;
+	if (!which)
+		usage("-m needs jid= or name= to name the jail");
+	j = sj_find(rundir, which, &err);
+	if (!j)
+		die(&err);
+	for (int i = 0; i < argc; i++) {
+		char *eq = strchr(argv[i], '=');
+
+		if (!strncmp(argv[i], "jid=", 4) || !strncmp(argv[i], "name=", 5))
+			continue;
+		if (eq)
+			*eq = '\0';
+		if (sj_modify(j, argv[i], eq ? eq + 1 : NULL, &err) < 0) {
+			fprintf(stderr, "jail: %s\n", err.msg);
+			status = 1;
+		}
+	}
+	sj_jail_free(j);
+	return status;
+}
+
+/* -r jail ... | '*': each is reported and the others still removed. */
+static int remove_jails(const char *rundir, int argc, char **argv)
+{
+	int status = 0;
+	sj_error err;
+
+	if (argc == 0)
+		usage("-r needs the jails to remove (jids, names, or '*')");
+	for (int i = 0; i < argc; i++) {
+		sj_jail **all = NULL, *one = NULL;
+		size_t n = 1;
+
+		if (strcmp(argv[i], "*") == 0) {
+			if (sj_list(rundir, 0, &all, &n, &err) < 0)
+				die(&err);
+		} else if (!(one = sj_find(rundir, argv[i], &err))) {
+			fprintf(stderr, "jail: %s\n", err.msg);
+			status = 1;
+			continue;
+		}
+		for (size_t k = 0; k < n; k++) {
+			sj_jail *j = all ? all[k] : one;
+
+			if (sj_remove(j, &err) < 0) {
+				fprintf(stderr, "jail: %d: %s\n", sj_jail_jid(j), err.msg);
+				status = 1;
+			}
+		}
+		if (all)
+			sj_list_free(all, n);
+		else
+			sj_jail_free(one);
+	}
 	return status;
 }
 
@@ -155,21 +245,27 @@ int main(int argc, char **argv)
 		{ "help", no_argument, NULL, 'H' },
 		{ NULL, 0, NULL, 0 },
 	};
-	bool create = false, print_jid = false;
+	const char *jfile = NULL, *rundir = getenv("SYSJAIL_RUNDIR");
+	bool print_jid = false;
+	int ch, mode = 0;
 	char why[80];
 	sj_error err;
 	sj_jail *j;
-	int ch;
 
 	j = sj_jail_new(&err);
 	if (!j)
 		die(&err);
 	/* '+': options end at the first operand; the command has its own. */
 	opterr = 0;
-	while ((ch = getopt_long(argc, argv, "+:ciln:qu:U:", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "+:ciJ:lmn:qRru:U:", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'c':
-			create = true;
+		case 'm':
+		case 'r':
+		case 'R':
+			if (mode && mode != ch)
+				usage("-c, -m and -r exclude each other");
+			mode = ch;
 			break;
 		case 'H':
 			fputs(usage_text, stdout);
@@ -177,6 +273,9 @@ int main(int argc, char **argv)
 			return 0;
 		case 'i':
 			print_jid = true;
+			break;
+		case 'J':
+			jfile = optarg;
 			break;
 		case 'l':
 			set(j, "exec.clean", "true");
@@ -204,11 +303,18 @@ int main(int argc, char **argv)
 	}
 	argc -= optind;
 	argv += optind;
-	if (getenv("SYSJAIL_RUNDIR"))
-		set(j, "sysjail.rundir", getenv("SYSJAIL_RUNDIR"));
-	if (create)
+	switch (mode) {
+	case 'm':
+		return modify(rundir, argc, argv);
+	case 'r':
+	case 'R':
+		return remove_jails(rundir, argc, argv);
+	}
+	if (rundir)
+		set(j, "sysjail.rundir", rundir);
+	if (mode == 'c')
 		set_params(j, argc, argv);
 	else
 		set_legacy(j, argc, argv);
-	return run(j, print_jid);
+	return create(j, print_jid, jfile);
 }

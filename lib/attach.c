@@ -1,0 +1,156 @@
+/*
+ * attach.c: run a command in a running jail (jexec).
+ *
+ * The caller forks an attacher, which joins every namespace of the jail
+ * at once through a pidfd of the jail's init (never by pid: a recycled
+ * pid cannot put a command in the wrong place) and starts the command as
+ * a sibling of itself, a child of the caller, in the jail's PID namespace.
+ * The command then takes the confinement the jail's first command has:
+ * the jail's root user, session keyring, capabilities, no_new_privs and
+ * seccomp filter (cmd_confine()), and its user and environment
+ * (cmd_exec()).  The attacher tells the caller the command's pid, or why
+ * it could not run, and exits.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <grp.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+
+#include "sj-private.h"
+
+#define ATTACH_STACK (256 * 1024)
+
+/* What the attacher tells the caller. */
+struct attach_msg {
+	pid_t pid;
+	struct sj_report report;
+};
+
+struct command_args {
+	const struct sj_jail *j;
+	const struct sj_cmd *cmd;
+	struct sj_report *report;
+};
+
+/* The command's process, in the jail's namespaces: confine, then exec. */
+static int command(void *arg)
+{
+	struct command_args *a = arg;
+	sj_error err;
+
+	if (a->j->cfg.userns &&
+	    (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0 || setgroups(0, NULL) < 0)) {
+		sj_fail_errno(&err, "becoming the jail's root");
+		goto fail;
+	}
+	if (cmd_confine(a->j, &err) < 0)
+		goto fail;
+	cmd_exec(a->cmd, a->report);
+fail:
+	a->report->stage = SJ_REPORT_SETUP;
+	a->report->errnum = err.errnum;
+	snprintf(a->report->msg, sizeof(a->report->msg), "%s", err.msg);
+	_exit(SJ_EXIT_SETUP);
+}
+
+static void __attribute__((noreturn)) attacher(const struct sj_jail *j, const struct sj_cmd *cmd,
+					       int sock)
+{
+	int flags = CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNET |
+		    CLONE_NEWCGROUP;
+	struct attach_msg m = { .pid = -1 };
+	struct command_args args = { j, cmd, &m.report };
+	char *stack = malloc(ATTACH_STACK);
+
+	if (j->cfg.userns)
+		flags |= CLONE_NEWUSER;
+	if (!stack) {
+		m.report = (struct sj_report){ SJ_REPORT_SETUP, ENOMEM, "out of memory" };
+	} else if (setns(j->init_pidfd, flags) < 0) {
+		m.report = (struct sj_report){ SJ_REPORT_SETUP, ESRCH, "" };
+		snprintf(m.report.msg, sizeof(m.report.msg), "jail %d is not running: %s",
+			 j->reg.jid, strerror(errno));
+	} else {
+		/* A sibling: the caller waits for it.  We sleep until it has
+		 * executed the command or failed. */
+		m.pid = clone(command, stack + ATTACH_STACK,
+			      CLONE_VM | CLONE_VFORK | CLONE_PARENT | SIGCHLD, &args);
+		if (m.pid < 0) {
+			/* A PID namespace whose init died takes no one. */
+			m.report = (struct sj_report){ SJ_REPORT_SETUP, errno, "" };
+			snprintf(m.report.msg, sizeof(m.report.msg), "jail %d is %s: %s",
+				 j->reg.jid, errno == ENOMEM ? "being removed" : "unreachable",
+				 strerror(errno));
+		}
+	}
+	send(sock, &m, sizeof(m), MSG_NOSIGNAL);
+	_exit(0);
+}
+
+pid_t sj_attach(sj_jail *j, const struct sj_exec *e, sj_error *err)
+{
+	struct sj_cmd cmd = {
+		.argv = e->argv,
+		.user = e->user,
+		.host_user = e->host_user,
+		.cred = &j->cred,
+		.clean_env = e->clean_env,
+		.dir = e->dir,
+		.id_limit = j->cfg.userns ? SJ_UID_COUNT : 0,
+	};
+	struct attach_msg m = { .pid = -1 };
+	int sv[2], status;
+	pid_t a;
+	ssize_t n;
+
+	sj_error_clear(err);
+	if (!j->found)
+		return sj_fail(err, EINVAL, "only a running jail found in the registry can be "
+			       "entered");
+	if (!e->argv || !e->argv[0])
+		return sj_fail(err, EINVAL, "no command to run");
+	if (j->dying)
+		return sj_fail(err, ESRCH, "jail %d is being removed", j->reg.jid);
+	if (mng_open_init(j, err) < 0 || sc_prepare(j, err) < 0)
+		return -1;
+	users_free(&j->cred);
+	if (e->user && e->host_user && users_lookup_host(e->user, &j->cred, err) < 0)
+		return -1;
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
+		return sj_fail_errno(err, "socketpair");
+	a = fork();
+	if (a < 0) {
+		close(sv[0]);
+		close(sv[1]);
+		return sj_fail_errno(err, "fork");
+	}
+	if (a == 0) {
+		close(sv[0]);
+		attacher(j, &cmd, sv[1]);
+	}
+	close(sv[1]);
+	do
+		n = recv(sv[0], &m, sizeof(m), 0);
+	while (n < 0 && errno == EINTR);
+	close(sv[0]);
+	while (waitpid(a, &status, 0) < 0 && errno == EINTR)
+		;
+	if (n != (ssize_t)sizeof(m))
+		return sj_fail(err, EIO, "the attacher of jail %d died", j->reg.jid);
+	if (m.report.stage) {
+		if (m.pid > 0)
+			while (waitpid(m.pid, &status, 0) < 0 && errno == EINTR)
+				;
+		m.report.msg[sizeof(m.report.msg) - 1] = '\0';
+		sj_fail(err, m.report.errnum, "%s", m.report.msg);
+		if (m.report.stage == SJ_REPORT_EXEC)
+			err->status = m.report.errnum == ENOENT ? SJ_EXIT_NOTFOUND : SJ_EXIT_NOEXEC;
+		return -1;
+	}
+	return m.pid;
+}

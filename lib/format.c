@@ -1,0 +1,110 @@
+/*
+ * format.c: a jail's parameters as a jail(8) command line, the way
+ * FreeBSD's `jls -s` writes them: name=value pairs, booleans as NAME or
+ * noNAME, values quoted when they hold blanks or quotes, read-only and
+ * unused parameters (those whose parent, such as ip4 for ip4.addr, is not
+ * "new") left out.  jls -s and jail -J both write this.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "sj-private.h"
+
+static char *value_of(const sj_jail *j, const char *name, sj_error *err)
+{
+	for (size_t len = 256; len <= (1u << 24); len *= 4) {
+		char *buf = malloc(len);
+
+		if (!buf) {
+			sj_fail(err, ENOMEM, "out of memory");
+			return NULL;
+		}
+		if (sj_jail_get(j, name, buf, len, err) >= 0)
+			return buf;
+		free(buf);
+		if (err->errnum != ERANGE)
+			return NULL;
+	}
+	return NULL;
+}
+
+/* Whether jail -c would not take NAME for this jail. */
+static bool unused(const sj_jail *j, const char *name, sj_error *err)
+{
+	const char *dot = strchr(name, '.');
+	char parent[64];
+	SJ_AUTOFREE char *mode = NULL;
+
+	/* "dying" is read-only; the others have no value in a jail. */
+	if (strcmp(name, "dying") == 0 || sj_param_flags(name) & SJ_PARAM_NOVALUE)
+		return true;
+	if (!dot || (size_t)(dot - name) >= sizeof(parent))
+		return false;
+	snprintf(parent, sizeof(parent), "%.*s", (int)(dot - name), name);
+	if (!(sj_param_flags(parent) & SJ_PARAM_KNOWN))
+		return false;
+	mode = value_of(j, parent, err);
+	return mode && strcmp(mode, "new") != 0;
+}
+
+static void put_value(FILE *f, const char *v)
+{
+	int qc = strchr(v, '\'') ? '"' : strchr(v, '"') ? '\'' :
+		 strchr(v, ' ') || strchr(v, '\t') || !*v ? '"' : 0;
+
+	if (qc)
+		fputc(qc, f);
+	fputs(v, f);
+	if (qc)
+		fputc(qc, f);
+}
+
+static void put_bool(FILE *f, const char *name, bool on)
+{
+	const char *dot = strrchr(name, '.');
+
+	if (on)
+		fputs(name, f);
+	else if (dot)
+		fprintf(f, "%.*s.no%s", (int)(dot - name), name, dot + 1);
+	else
+		fprintf(f, "no%s", name);
+}
+
+int sj_jail_cmdline(const sj_jail *j, const char *const *names, size_t n, char **out,
+		    sj_error *err)
+{
+	size_t len = 0;
+	bool spc = false;
+	FILE *f = open_memstream(out, &len);
+
+	if (!f)
+		return sj_fail_errno(err, "open_memstream");
+	for (size_t i = 0; names ? i < n : sj_param_name(i) != NULL; i++) {
+		const char *name = names ? names[i] : sj_param_name(i);
+		SJ_AUTOFREE char *v = NULL;
+
+		if (unused(j, name, err))
+			continue;
+		v = value_of(j, name, err);
+		if (!v) {
+			fclose(f);
+			free(*out);
+			*out = NULL;
+			return -1;
+		}
+		if (spc)
+			fputc(' ', f);
+		spc = true;
+		if (sj_param_flags(name) & SJ_PARAM_BOOL) {
+			put_bool(f, name, strcmp(v, "true") == 0);
+		} else {
+			fprintf(f, "%s=", name);
+			put_value(f, v);
+		}
+	}
+	if (fclose(f) != 0)
+		return sj_fail(err, ENOMEM, "out of memory");
+	return 0;
+}

@@ -1,0 +1,301 @@
+/*
+ * manage.c: running jails: find, list, modify, remove.
+ *
+ * A running jail is found in the registry (registry.c) and then reached
+ * through a pidfd of its init, opened and checked against the start time
+ * the registry recorded, so that a recycled pid can never stand in for a
+ * jail's init.  Its processes are those in its PID namespace, each
+ * signalled through a pidfd checked to be in that namespace.
+ */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/pidfd.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+
+#include "sj-private.h"
+
+/* Removal: FreeBSD's stop.timeout default, before the jail is killed. */
+#define STOP_TIMEOUT_MS 10000
+
+/* Whether process PIDFD has exited. */
+static bool exited(int pidfd)
+{
+	struct pollfd p = { .fd = pidfd, .events = POLLIN };
+
+	return poll(&p, 1, 0) != 0;
+}
+
+/*
+ * Open a pidfd of the jail's init and check it is the one the registry
+ * recorded: same start time, and alive after the check.
+ */
+int mng_open_init(struct sj_jail *j, sj_error *err)
+{
+	int fd;
+
+	if (j->init_pidfd >= 0)
+		return 0;
+	fd = pidfd_open(j->init_pid, 0);
+	if (fd < 0 || reg_starttime(j->init_pid) != j->starttime || exited(fd)) {
+		if (fd >= 0)
+			close(fd);
+		return sj_fail(err, ESRCH, "jail %d is not running", j->reg.jid);
+	}
+	j->init_pidfd = fd;
+	return 0;
+}
+
+static sj_jail *load(int dirfd, int jid, sj_error *err)
+{
+	sj_jail *j = sj_jail_new(err);
+
+	if (!j)
+		return NULL;
+	j->reg.dirfd = dirfd;
+	if (reg_load(dirfd, jid, j, err) < 0) {
+		j->reg.dirfd = -1;
+		sj_jail_free(j);
+		return NULL;
+	}
+	j->dying = reg_dying(dirfd, jid);
+	j->found = true;
+	return j;
+}
+
+sj_jail *sj_find(const char *rundir, const char *jail, sj_error *err)
+{
+	int dirfd, jid;
+	sj_jail *j;
+
+	sj_error_clear(err);
+	dirfd = reg_open(rundir, err);
+	if (dirfd < 0) {
+		if (err->errnum == ENOENT)
+			sj_fail(err, ENOENT, "jail '%s' not found", jail);
+		return NULL;
+	}
+	jid = reg_lookup(dirfd, jail, err);
+	if (jid < 0 || !(j = load(dirfd, jid, err))) {
+		if (jid >= 0 && err->errnum == ESRCH)
+			sj_fail(err, ENOENT, "jail '%s' not found", jail);
+		close(dirfd);
+		return NULL;
+	}
+	/* A name must be the jail's own: a stale link is not it. */
+	if (jail[0] < '0' || jail[0] > '9') {
+		if (!j->cfg.name || strcmp(j->cfg.name, jail) != 0) {
+			sj_jail_free(j);
+			sj_fail(err, ENOENT, "jail '%s' not found", jail);
+			return NULL;
+		}
+	}
+	return j;
+}
+
+int sj_list(const char *rundir, unsigned flags, sj_jail ***out, size_t *n, sj_error *err)
+{
+	SJ_AUTOFREE int *jids = NULL;
+	size_t count = 0;
+	sj_jail **v;
+	int dirfd;
+
+	sj_error_clear(err);
+	*out = NULL;
+	*n = 0;
+	dirfd = reg_open(rundir, err);
+	if (dirfd < 0)
+		return err->errnum == ENOENT ? 0 : -1;	/* no registry: no jails */
+	if (reg_list(dirfd, &jids, &count, err) < 0) {
+		close(dirfd);
+		return -1;
+	}
+	v = calloc(count ? count : 1, sizeof(*v));
+	if (!v) {
+		close(dirfd);
+		return sj_fail(err, ENOMEM, "out of memory");
+	}
+	for (size_t i = 0; i < count; i++) {
+		sj_error ignored;
+		int fd = dup(dirfd);
+		sj_jail *j = fd >= 0 ? load(fd, jids[i], &ignored) : NULL;
+
+		if (!j) {
+			if (fd >= 0)
+				close(fd);
+			continue;
+		}
+		if (j->dying && !(flags & SJ_LIST_DYING)) {
+			sj_jail_free(j);
+			continue;
+		}
+		v[(*n)++] = j;
+	}
+	close(dirfd);
+	*out = v;
+	return 0;
+}
+
+void sj_list_free(sj_jail **jails, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		sj_jail_free(jails[i]);
+	free(jails);
+}
+
+bool sj_jail_dying(const sj_jail *j)
+{
+	return j->dying;
+}
+
+time_t sj_jail_created(const sj_jail *j)
+{
+	return j->created_at;
+}
+
+/* The inode of the PID namespace whose PID 1 is the jail's init. */
+static ino_t pidns_of(pid_t pid)
+{
+	char path[64];
+	struct stat st;
+
+	snprintf(path, sizeof(path), "/proc/%d/ns/pid", (int)pid);
+	return stat(path, &st) == 0 ? st.st_ino : 0;
+}
+
+/*
+ * Call FN(pidfd, arg) for every process of the jail but its init, each
+ * pidfd checked (after opening it) to be in the jail's PID namespace.
+ * Returns how many there were.
+ */
+int mng_each_process(const struct sj_jail *j, void (*fn)(int pidfd, pid_t pid, void *arg),
+		     void *arg)
+{
+	ino_t ns = pidns_of(j->init_pid);
+	struct dirent *e;
+	DIR *d;
+	int n = 0;
+
+	if (!ns || !(d = opendir("/proc")))
+		return 0;
+	while ((e = readdir(d))) {
+		pid_t pid = (pid_t)atoi(e->d_name);
+		int fd;
+
+		if (pid <= 0 || pid == j->init_pid)
+			continue;
+		fd = pidfd_open(pid, 0);
+		if (fd < 0)
+			continue;
+		/* Alive after the look at /proc: the pid was still this one. */
+		if (pidns_of(pid) == ns && !exited(fd)) {
+			n++;
+			if (fn)
+				fn(fd, pid, arg);
+		}
+		close(fd);
+	}
+	closedir(d);
+	return n;
+}
+
+static void terminate(int pidfd, pid_t pid SJ_UNUSED, void *arg SJ_UNUSED)
+{
+	pidfd_send_signal(pidfd, SIGTERM, NULL, 0);
+}
+
+/* FreeBSD's jail -r: SIGTERM to every process, some time, then kill. */
+static void stop_processes(struct sj_jail *j, int timeout_ms)
+{
+	struct timespec start, now;
+
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	if (mng_each_process(j, terminate, NULL) == 0)
+		return;
+	for (;;) {
+		long ms;
+
+		usleep(10000);
+		if (mng_each_process(j, NULL, NULL) == 0)
+			return;
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		ms = (now.tv_sec - start.tv_sec) * 1000 + (now.tv_nsec - start.tv_nsec) / 1000000;
+		if (ms >= timeout_ms)
+			return;
+	}
+}
+
+int sj_remove(sj_jail *j, sj_error *err)
+{
+	SJ_AUTOCLOSE int dying = -1;
+	struct pollfd p;
+
+	sj_error_clear(err);
+	if (!j->found)
+		return sj_fail(err, EINVAL, "only a jail found in the registry can be removed");
+	dying = reg_mark_dying(j->reg.dirfd, j->reg.jid, err);
+	if (dying < 0)
+		return -1;
+	/* Another remover may have finished while we waited for the mark. */
+	if (!reg_alive(j->reg.dirfd, j->reg.jid) || mng_open_init(j, err) < 0)
+		return reg_purge(j->reg.dirfd, j->reg.jid, 0, err) < 0 ? -1 : 0;
+	stop_processes(j, STOP_TIMEOUT_MS);
+	/* The kernel takes every process of the jail with its init, and no
+	 * process can join a PID namespace whose init has died. */
+	pidfd_send_signal(j->init_pidfd, SIGKILL, NULL, 0);
+	p = (struct pollfd){ .fd = j->init_pidfd, .events = POLLIN };
+	while (poll(&p, 1, -1) < 0 && errno == EINTR)
+		;
+	return reg_purge(j->reg.dirfd, j->reg.jid, 5000, err);
+}
+
+/* In a child, in the jail's UTS namespace: set its hostname. */
+static int set_hostname(struct sj_jail *j, const char *name, sj_error *err)
+{
+	int status;
+	pid_t pid;
+
+	pid = fork();
+	if (pid < 0)
+		return sj_fail_errno(err, "fork");
+	if (pid == 0) {
+		if (setns(j->init_pidfd, CLONE_NEWUTS) < 0 ||
+		    sethostname(name, strlen(name)) < 0)
+			_exit(1);
+		_exit(0);
+	}
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+		return sj_fail(err, EIO, "host.hostname: could not set it in jail %d",
+			       j->reg.jid);
+	return 0;
+}
+
+int sj_modify(sj_jail *j, const char *name, const char *value, sj_error *err)
+{
+	unsigned flags = sj_param_flags(name);
+
+	sj_error_clear(err);
+	if (!j->found)
+		return sj_fail(err, EINVAL, "only a jail found in the registry can be modified");
+	if (!flags)
+		return sj_fail(err, EINVAL, "unknown parameter '%s'", name);
+	if (!(flags & SJ_PARAM_MUTABLE))
+		return sj_fail(err, EPERM, "%s: cannot be changed on a running jail", name);
+	if (j->dying)
+		return sj_fail(err, ESRCH, "jail %d is being removed", j->reg.jid);
+	if (params_set(&j->cfg, name, value, err) < 0 || mng_open_init(j, err) < 0)
+		return -1;
+	if (strcmp(name, "host.hostname") == 0 && set_hostname(j, j->cfg.hostname, err) < 0)
+		return -1;
+	return reg_rewrite(j, err);
+}
