@@ -3,7 +3,9 @@
  * FreeBSD's `jls -s` writes them: name=value pairs, booleans as NAME or
  * noNAME, values quoted when they hold blanks or quotes, read-only and
  * unused parameters (those whose parent, such as ip4 for ip4.addr, is not
- * "new") left out.  jls -s and jail -J both write this.
+ * "new") left out.  Unlike FreeBSD, unset (empty) values are left out
+ * too: sysjail's unset strings are not the empty string.  jls -s and
+ * jail -J both write this.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -94,6 +96,9 @@ int sj_jail_cmdline(const sj_jail *j, const char *const *names, size_t n, char *
 			*out = NULL;
 			return -1;
 		}
+		/* Unset: jail -c gives it its default when left out. */
+		if (!*v)
+			continue;
 		if (spc)
 			fputc(' ', f);
 		spc = true;

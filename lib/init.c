@@ -105,6 +105,18 @@ static int drop_to_jail(const struct sj_jail *j, sj_error *err)
 	return cmd_confine(j, err);
 }
 
+static void release_stdio(void)
+{
+	int fd = open("/dev/null", O_RDWR | O_CLOEXEC);
+
+	if (fd < 0)
+		return;
+	for (int i = 0; i < 3; i++)
+		dup3(fd, i, 0);
+	if (fd > 2)
+		close(fd);
+}
+
 static void noop_handler(int sig SJ_UNUSED)
 {
 }
@@ -246,6 +258,9 @@ int init_main(struct sj_jail *j)
 	}
 	tell(j->sock_init, SJ_REPORT_READY, 0, NULL);
 	prctl(PR_SET_PDEATHSIG, 0);
+	/* The command has the caller's stdio; the init lets go of it, or
+	 * `jid=$(jail -i -c ... persist)` would wait for it forever. */
+	release_stdio();
 	/* A persistent jail's creator may wait for the command's status. */
 	if (!(j->cfg.persist && cmd > 0)) {
 		close(j->sock_init);

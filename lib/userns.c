@@ -21,14 +21,25 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 
 #include "sj-private.h"
 
-/* The holder only has to exist while its maps are written. */
-static int holder(void *arg SJ_UNUSED)
+/*
+ * The holder only has to exist while its maps are written.  It lets go of
+ * every descriptor it was born with (the registry's locks among them) and
+ * dies with its creator, however the creator dies.
+ */
+static int holder(void *arg)
 {
+	pid_t creator = *(const pid_t *)arg;
+
+	syscall(SYS_close_range, 0, ~0u, 0);
+	syscall(SYS_prctl, PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+	if (syscall(SYS_getppid) != creator)
+		syscall(SYS_exit, 0);
 	for (;;)
 		syscall(SYS_pause);
 	return 0;
@@ -47,8 +58,8 @@ static int write_map(pid_t pid, const char *file, uid_t base, sj_error *err)
 int uns_create(struct sj_jail *j, sj_error *err)
 {
 	char stack[8192] __attribute__((aligned(16)));
+	pid_t pid, self = getpid();
 	char path[64];
-	pid_t pid;
 	int r = 0;
 
 	j->userns_fd = -1;
@@ -58,7 +69,7 @@ int uns_create(struct sj_jail *j, sj_error *err)
 
 	/* CLONE_VM: nothing to copy; no exit signal: the caller's SIGCHLD
 	 * handling is not disturbed. */
-	pid = clone(holder, stack + sizeof(stack), CLONE_VM | CLONE_NEWUSER, NULL);
+	pid = clone(holder, stack + sizeof(stack), CLONE_VM | CLONE_NEWUSER, &self);
 	if (pid < 0)
 		return sj_fail_errno(err, "creating the user namespace");
 	if (write_map(pid, "uid_map", j->uid_base, err) < 0 ||

@@ -20,7 +20,18 @@ export SYSJAIL_RUNDIR=/run/sysjail-tests.$$
 WORK=$(mktemp -d /var/tmp/sysjail-tests.XXXXXX)
 ROOT=$WORK/root
 
+# Jail processes that were there before us are never ours to kill.
+_jails_before=$(find /proc -maxdepth 2 -name exe -lname "$JAIL" -printf '%h\n' 2>/dev/null |
+	cut -d/ -f3 | sort)
+
 lib_cleanup() {
+	local p
+	# Whatever a test left running goes before its registry does.
+	[ -x "$JAIL" ] && timeout 60 "$JAIL" -r '*' >/dev/null 2>&1
+	for p in $(find /proc -maxdepth 2 -name exe -lname "$JAIL" -printf '%h\n' 2>/dev/null |
+		cut -d/ -f3); do
+		grep -qx "$p" <<<"$_jails_before" || kill -KILL "$p" 2>/dev/null
+	done
 	rm -rf "$WORK"
 	rm -rf "$SYSJAIL_RUNDIR"
 }
@@ -117,11 +128,9 @@ _snapshot() {
 		# programs run from our build or our jail roots.  A jail's
 		# namespaces live exactly as long as some of these do.
 		echo "## jail processes"
-		for p in /proc/[0-9]*; do
-			case $(readlink "$p/exe" 2>/dev/null) in
-			"$JAIL" | "$SJ_BUILD"/* | "$WORK"/*) echo "${p#/proc/}" ;;
-			esac
-		done | sort
+		find /proc -maxdepth 2 -name exe -printf '%h %l\n' 2>/dev/null |
+			awk -v b="$SJ_BUILD/" -v w="$WORK/" \
+			'index($2, b) == 1 || index($2, w) == 1 { split($1, d, "/"); print d[3] }' | sort
 		echo "## named network namespaces"
 		ip netns list 2>/dev/null
 		echo "## live registry entries"
@@ -135,11 +144,10 @@ _snapshot() {
 # Kill jail processes that appeared during a test (ours, by PID).
 _kill_new_jails() {
 	local before=$1 p
-	for p in /proc/[0-9]*; do
-		p=${p#/proc/}
-		case $(readlink /proc/$p/exe 2>/dev/null) in
-		"$SJ_BUILD"/* | "$WORK"/*) grep -qx "$p" <<<"$before" || kill -KILL "$p" 2>/dev/null ;;
-		esac
+	for p in $(find /proc -maxdepth 2 -name exe -printf '%h %l\n' 2>/dev/null |
+		awk -v b="$SJ_BUILD/" -v w="$WORK/" \
+		'index($2, b) == 1 || index($2, w) == 1 { split($1, d, "/"); print d[3] }'); do
+		grep -qx "$p" <<<"$before" || kill -KILL "$p" 2>/dev/null
 	done
 }
 
