@@ -194,6 +194,12 @@ struct sj_stats {
 
 /* Fill *ST for a jail found with sj_find() or sj_list(). */
 int sj_jail_stats(sj_jail *j, struct sj_stats *st, sj_error *err);
+
+/*
+ * Fill OUT[i] for each of the N jails JAILS[i], looking at /proc once for
+ * all of them; a jail that ended gets no processes.
+ */
+int sj_jails_stats(sj_jail **jails, size_t n, struct sj_stats *out, sj_error *err);
 void sj_stats_free(struct sj_stats *st);
 
 /* The name of namespace I of struct sj_stats ("pid", "mnt", ...). */
@@ -287,7 +293,8 @@ const char *sj_conf_jail_name(const sj_conf *c, size_t i);
  * ENOENT when there is no such jail, else EINVAL and "file:line:col:
  * param: why"; J then holds some of the parameters: use a fresh one
  * per jail.  FreeBSD parameters that mean nothing on Linux are warned
- * about, naming them.
+ * about through WARN, naming them (sj_param_flags() says SJ_PARAM_IGNORED
+ * for the table's names).
  */
 int sj_conf_apply(const sj_conf *c, const char *name, sj_jail *j, sj_error *err);
 
@@ -297,13 +304,6 @@ int sj_conf_apply(const sj_conf *c, const char *name, sj_jail *j, sj_error *err)
  * FreeBSD quotes them.  Malloc'ed, no newline; NULL with ERR set.
  */
 char *sj_conf_show(const sj_conf *c, const char *name, const char *sep, sj_error *err);
-
-/*
- * Whether NAME is a FreeBSD parameter that means nothing on Linux
- * (securelevel, allow.chflags, ...): sj_jail_set() checks its value and
- * keeps nothing, and a front end should warn, naming it.
- */
-bool sj_param_ignored(const char *name);
 
 /* ---- end of jail.conf(5) ------------------------------------------ */
 

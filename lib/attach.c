@@ -18,6 +18,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 
@@ -69,6 +70,11 @@ static void __attribute__((noreturn)) attacher(const struct sj_jail *j, const st
 
 	if (j->cfg.userns)
 		flags |= CLONE_NEWUSER;
+	/* Before anything of the jail can see us: a process in the jail
+	 * must not reach our binary through /proc/PID/exe and rewrite it
+	 * (runc's CVE-2019-5736).  The command shares our memory until its
+	 * execve, and with it this flag. */
+	prctl(PR_SET_DUMPABLE, 0);
 	if (!stack) {
 		m.report = (struct sj_report){ SJ_REPORT_SETUP, ENOMEM, "out of memory" };
 	} else if (setns(j->init_pidfd, flags) < 0) {

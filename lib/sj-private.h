@@ -14,6 +14,7 @@
  *   net.c       the jail's network namespace
  *   caps.c      capability sets, no_new_privs
  *   policy.c    the seccomp policy language: parser, pure logic
+ *   conf*.c     jail.conf(5): parser, resolution, files (conf.h)
  *   seccomp.c   policy -> BPF through libseccomp, cache, install
  *   init.c      the jail's PID 1, and the command it starts
  *   command.c   the last steps of every process started in a jail

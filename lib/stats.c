@@ -4,6 +4,7 @@
  * uptime and its namespaces.
  */
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -109,27 +110,22 @@ static void add(struct collect *c, pid_t pid)
 	c->st->cpu_ticks += p.cpu_ticks;
 }
 
-static void add_one(int pidfd SJ_UNUSED, pid_t pid, void *arg)
+/* A jail's PID namespace, by inode, and where its statistics go. */
+struct nsjail {
+	unsigned long ino;
+	pid_t init;
+	struct collect c;
+};
+
+static int cmp_ns(const void *a, const void *b)
 {
-	add(arg, pid);
+	unsigned long x = ((const struct nsjail *)a)->ino, y = ((const struct nsjail *)b)->ino;
+
+	return (x > y) - (x < y);
 }
 
-int sj_jail_stats(sj_jail *j, struct sj_stats *st, sj_error *err)
+static void fill_static(sj_jail *j, struct sj_stats *st)
 {
-	struct collect c = { .st = st };
-
-	memset(st, 0, sizeof(*st));
-	if (!j->found)
-		return sj_fail(err, EINVAL, "only a running jail found in the registry has "
-			       "statistics");
-	if (mng_open_init(j, err) < 0)
-		return -1;
-	add(&c, j->init_pid);
-	mng_each_process(j, add_one, &c);
-	if (c.oom) {
-		sj_stats_free(st);
-		return sj_fail(err, ENOMEM, "out of memory");
-	}
 	st->ticks_per_second = (unsigned long)sysconf(_SC_CLK_TCK);
 	st->uptime = j->created_at ? time(NULL) - j->created_at : 0;
 	for (int i = 0; i < SJ_NS_COUNT; i++) {
@@ -139,7 +135,74 @@ int sj_jail_stats(sj_jail *j, struct sj_stats *st, sj_error *err)
 		snprintf(path, sizeof(path), "/proc/%d/ns/%s", (int)j->init_pid, ns_names[i]);
 		st->ns[i] = stat(path, &s) == 0 ? (unsigned long)s.st_ino : 0;
 	}
+}
+
+/*
+ * Statistics of N jails in one pass over /proc: a process belongs to the
+ * jail whose PID namespace it is in.  A jail that ended meanwhile gets
+ * none.  A read-only look: no process is signalled on what is read here.
+ */
+int sj_jails_stats(sj_jail **jails, size_t n, struct sj_stats *out, sj_error *err)
+{
+	SJ_AUTOFREE struct nsjail *v = calloc(n ? n : 1, sizeof(*v));
+	struct dirent *e;
+	size_t nv = 0;
+	bool oom = false;
+	DIR *d;
+
+	if (!v)
+		return sj_fail(err, ENOMEM, "out of memory");
+	for (size_t i = 0; i < n; i++) {
+		sj_error ignored;
+
+		memset(&out[i], 0, sizeof(out[i]));
+		if (!jails[i]->found || mng_open_init(jails[i], &ignored) < 0)
+			continue;
+		fill_static(jails[i], &out[i]);
+		v[nv++] = (struct nsjail){ out[i].ns[0], jails[i]->init_pid, { &out[i], 0, false } };
+	}
+	qsort(v, nv, sizeof(*v), cmp_ns);
+	/* The init first, as sjls shows it. */
+	for (size_t i = 0; i < nv; i++)
+		add(&v[i].c, v[i].init);
+	d = opendir("/proc");
+	while (d && (e = readdir(d))) {
+		pid_t pid = (pid_t)atoi(e->d_name);
+		char path[64];
+		struct stat s;
+		struct nsjail key, *hit;
+
+		if (pid <= 0)
+			continue;
+		snprintf(path, sizeof(path), "/proc/%d/ns/pid", (int)pid);
+		if (stat(path, &s) < 0)
+			continue;
+		key.ino = (unsigned long)s.st_ino;
+		hit = bsearch(&key, v, nv, sizeof(*v), cmp_ns);
+		if (hit && pid != hit->init)
+			add(&hit->c, pid);
+	}
+	if (d)
+		closedir(d);
+	for (size_t i = 0; i < nv; i++)
+		oom |= v[i].c.oom;
+	if (oom) {
+		for (size_t i = 0; i < n; i++)
+			sj_stats_free(&out[i]);
+		return sj_fail(err, ENOMEM, "out of memory");
+	}
 	return 0;
+}
+
+int sj_jail_stats(sj_jail *j, struct sj_stats *st, sj_error *err)
+{
+	sj_error_clear(err);
+	if (!j->found)
+		return sj_fail(err, EINVAL, "only a running jail found in the registry has "
+			       "statistics");
+	if (mng_open_init(j, err) < 0)
+		return -1;
+	return sj_jails_stats(&j, 1, st, err);
 }
 
 void sj_stats_free(struct sj_stats *st)

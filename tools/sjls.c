@@ -175,6 +175,7 @@ int main(int argc, char **argv)
 	const char *rundir = getenv("SYSJAIL_RUNDIR");
 	bool procs = false, verbose = false, first = true;
 	sj_jail **jails = NULL;
+	struct sj_stats *stats;
 	size_t n = 0;
 	int ch, status = 0;
 	sj_error err;
@@ -220,19 +221,23 @@ int main(int argc, char **argv)
 	else
 		printf("%5s %-12s %6s %8s %9s %8s %-20s %s\n", "JID", "NAME", "PROCS", "RSS",
 		       "CPU", "UPTIME", "HOSTNAME", "PATH");
+	stats = calloc(n ? n : 1, sizeof(*stats));
+	if (!stats || sj_jails_stats(jails, n, stats, &err) < 0) {
+		fprintf(stderr, "sjls: %s\n", stats ? err.msg : "out of memory");
+		return 1;
+	}
 	for (size_t i = 0; i < n; i++) {
-		struct sj_stats st;
-
-		/* A jail may end while we look: not an error. */
-		if (sj_jail_stats(jails[i], &st, &err) < 0)
+		/* A jail that ended while we looked has no processes. */
+		if (stats[i].nprocs == 0)
 			continue;
 		if (json)
-			show_json(jails[i], &st, first);
+			show_json(jails[i], &stats[i], first);
 		else
-			show_text(jails[i], &st, procs, verbose);
+			show_text(jails[i], &stats[i], procs, verbose);
 		first = false;
-		sj_stats_free(&st);
+		sj_stats_free(&stats[i]);
 	}
+	free(stats);
 	if (json)
 		printf("]}\n");
 	sj_list_free(jails, n);

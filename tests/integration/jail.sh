@@ -189,19 +189,23 @@ test_exit_status() {
 }
 
 test_signals_forwarded() {
-	local sig pid
+	local sig pid log
 	for sig in INT TERM HUP QUIT USR1 USR2 WINCH; do
-		"$JAIL" "$ROOT" h /bin/sjprobe sigwait >"$WORK/sig.out" 2>&1 &
+		# A file per signal: the redirection of a background command
+		# happens after it is started, so a reused file may still say
+		# "ready" from the last round.
+		log=$WORK/sig.$sig
+		"$JAIL" "$ROOT" h /bin/sjprobe sigwait >"$log" 2>&1 &
 		pid=$!
 		defer "kill_jail $pid"
-		for _ in $(seq 100); do
-			grep -q ready "$WORK/sig.out" && break
+		for _ in $(seq 200); do
+			grep -q ready "$log" 2>/dev/null && break
 			sleep 0.05
 		done
 		kill -"$sig" "$pid"
 		wait "$pid"
 		rc=$?
-		expect_eq "$(tail -1 "$WORK/sig.out")" "got SIG$sig" "SIG$sig sent to jail(8)"
+		expect_eq "$(tail -1 "$log")" "got SIG$sig" "SIG$sig sent to jail(8)"
 		expect_eq "$rc" 0 "status after SIG$sig"
 	done
 }

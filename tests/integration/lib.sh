@@ -161,7 +161,17 @@ run_one() {
 		"$t"
 	) >"$out" 2>&1 &
 	pid=$!
-	(sleep "$TEST_TIMEOUT"; kill -TERM "$pid" 2>/dev/null; sleep 5; kill -KILL "$pid" 2>/dev/null) &
+	# The watchdog's sleep dies with it: an orphaned sleep would hold our
+	# stdout open for the whole timeout.
+	(
+		trap 'kill $nap 2>/dev/null; exit 0' TERM
+		sleep "$TEST_TIMEOUT" &
+		nap=$!
+		wait $nap
+		kill -TERM "$pid" 2>/dev/null
+		sleep 5
+		kill -KILL "$pid" 2>/dev/null
+	) &
 	watchdog=$!
 	wait "$pid"
 	rc=$?
