@@ -143,11 +143,14 @@ time_t sj_jail_created(const sj_jail *j);
 int sj_modify(sj_jail *j, const char *name, const char *value, sj_error *err);
 
 /*
- * Remove a running jail (jail -r): SIGTERM to its processes, up to ten
- * seconds for them to end, then every process killed with its init, and
- * its registry entry removed.
+ * Remove a running jail (jail -r): its exec.prestop and exec.stop
+ * commands (unless SJ_REMOVE_NOHOOKS, jail -R), SIGTERM to its processes,
+ * up to stop.timeout seconds for them to end, then every process killed
+ * with its init, its registry entry removed, and exec.poststop.  A stop
+ * command that fails keeps the jail, as on FreeBSD.
  */
-int sj_remove(sj_jail *j, sj_error *err);
+#define SJ_REMOVE_NOHOOKS 0x1
+int sj_remove(sj_jail *j, unsigned flags, sj_error *err);
 
 /* How sj_attach() runs a command in a running jail (jexec(8)). */
 struct sj_exec {
@@ -156,10 +159,12 @@ struct sj_exec {
 	bool host_user;		/* USER from the host's users (jexec -u), not the jail's (-U) */
 	bool clean_env;		/* FreeBSD's exec.clean (jexec -l) */
 	const char *dir;	/* working directory in the jail (NULL: its root) */
+	int output;		/* descriptor for its stdout and stderr (0: the caller's) */
 };
 
 /*
- * Start a command in a running jail found with sj_find(), inside every one
+ * Start a command in a running jail (found with sj_find(), or started by
+ * this process), inside every one
  * of its namespaces and with its confinement: the jail's root user (or
  * E->user), capabilities, no_new_privs and seccomp filter.  Returns the
  * command's pid, a child of the caller (waitpid(2) it), once it has been
@@ -233,6 +238,8 @@ const char *sj_param_name(size_t i);
 #define SJ_PARAM_LOCAL 0x10	/* how a tool runs, not part of the jail */
 #define SJ_PARAM_IGNORED 0x20	/* FreeBSD's, meaningless on Linux: no value */
 #define SJ_PARAM_PENDING 0x40	/* not supported yet: setting it fails */
+#define SJ_PARAM_JAIL8 0x80	/* jail(8)'s, how a jail is made or removed (exec.*,
+				 * mount.*, command): not listed by jls */
 /* What a running jail has no value for. */
 #define SJ_PARAM_NOVALUE (SJ_PARAM_LOCAL | SJ_PARAM_IGNORED | SJ_PARAM_PENDING)
 

@@ -107,6 +107,7 @@ pid_t sj_attach(sj_jail *j, const struct sj_exec *e, sj_error *err)
 		.cred = &j->cred,
 		.clean_env = e->clean_env,
 		.dir = e->dir,
+		.output = e->output,
 		.id_limit = j->cfg.userns ? SJ_UID_COUNT : 0,
 	};
 	struct attach_msg m = { .pid = -1 };
@@ -115,9 +116,8 @@ pid_t sj_attach(sj_jail *j, const struct sj_exec *e, sj_error *err)
 	ssize_t n;
 
 	sj_error_clear(err);
-	if (!j->found)
-		return sj_fail(err, EINVAL, "only a running jail found in the registry can be "
-			       "entered");
+	if (!j->found && !j->started)
+		return sj_fail(err, EINVAL, "only a running jail can be entered");
 	if (!e->argv || !e->argv[0])
 		return sj_fail(err, EINVAL, "no command to run");
 	if (j->dying)

@@ -129,6 +129,10 @@ void cmd_exec(const struct sj_cmd *c, struct sj_report *r)
 			goto fail;
 		}
 	}
+	if (c->output > 0 && (dup2(c->output, 1) < 0 || dup2(c->output, 2) < 0)) {
+		sj_fail_errno(&err, "redirecting the output");
+		goto fail;
+	}
 	/* Nothing of the host's descriptors but stdio reaches the command. */
 	close_range(3, ~0u, CLOSE_RANGE_CLOEXEC);
 	execvp(c->argv[0], c->argv);

@@ -131,8 +131,9 @@ static int located(const struct sj_conf *c, struct conf_loc loc, int r, sj_error
 
 /*
  * "command", as FreeBSD runs it for a jail from a file: a string with
- * shell characters through /bin/sh -c, else split at blanks.  FreeBSD
- * runs several values one after another; sysjail has one command.
+ * shell characters through /bin/sh -c, else split at blanks.  Several
+ * values run one after another, each only if the one before succeeded
+ * (FreeBSD's order): through /bin/sh -c "a && b".
  */
 static int apply_command(const struct sj_conf *c, const struct conf_param *p,
 			 const struct conf_sink *sink, sj_error *err)
@@ -144,13 +145,19 @@ static int apply_command(const struct sj_conf *c, const struct conf_param *p,
 
 	if (p->nval == 0)
 		return fail_at(c, err, p->loc, "command: needs a value");
-	if (p->nval > 1)
-		return fail_at(c, err, p->val[1].loc, "command: a second command is not "
-			       "supported yet");
-	if (strpbrk(v->text, "!\"$&'()*;<>?[\\]`{|}~")) {
-		char *sh[] = { (char *)"/bin/sh", (char *)"-c", v->text, NULL };
+	if (p->nval > 1 || strpbrk(v->text, "!\"$&'()*;<>?[\\]`{|}~")) {
+		char *sh[] = { (char *)"/bin/sh", (char *)"-c", NULL, NULL };
+		size_t len = 1;
 
-		return located(c, v->loc, sink->command(sink->ctx, sh, err), err);
+		for (size_t i = 0; i < p->nval; i++)
+			len += p->val[i].len + 4;
+		if (!(sh[2] = calloc(1, len)))
+			return sj_fail(err, ENOMEM, "out of memory");
+		for (size_t i = 0; i < p->nval; i++)
+			strcat(strcat(sh[2], i ? " && " : ""), p->val[i].text);
+		r = located(c, v->loc, sink->command(sink->ctx, sh, err), err);
+		free(sh[2]);
+		return r;
 	}
 	if (!(copy = strdup(v->text)) || !(argv = calloc(v->len / 2 + 2, sizeof(*argv)))) {
 		free(copy);

@@ -15,6 +15,7 @@
  * raise(), which would use the parent's cached thread id.
  */
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <malloc.h>
@@ -175,27 +176,39 @@ static int exit_code(int status)
 	return 128 + WTERMSIG(status);
 }
 
+/* Whether the jail has a process but its init (in the jail's /proc). */
+static bool jail_busy(void)
+{
+	DIR *d = opendir("/proc");
+	struct dirent *e;
+	bool busy = false;
+
+	if (!d)
+		return true;
+	while (!busy && (e = readdir(d)))
+		busy = e->d_name[0] >= '1' && e->d_name[0] <= '9' && strcmp(e->d_name, "1") != 0;
+	closedir(d);
+	return busy;
+}
+
 /*
  * PID 1's life: reap, forward signals to the command, end with it (or,
- * in a persistent jail, tell the creator its status and carry on).
+ * in a persistent jail, tell the creator its status and carry on).  A
+ * jail that has neither a command nor persist lingers: once its creator
+ * lets it go (closes SOCK, after exec.start), it ends with its last
+ * process.  Processes jexec added are not our children, so the init
+ * looks every second.
  */
-static void __attribute__((noreturn)) serve(pid_t cmd, bool persist, int sock,
+static void __attribute__((noreturn)) serve(pid_t cmd, bool persist, bool linger, int sock,
 					     const sigset_t *set)
 {
+	const struct timespec second = { 1, 0 };
+
 	for (;;) {
 		siginfo_t si;
-		int sig = sigwaitinfo(set, &si), status;
+		int sig = sigtimedwait(set, &si, linger ? &second : NULL), status;
 		pid_t pid;
 
-		if (sig < 0)
-			continue;
-		if (sig != SIGCHLD) {
-			/* The terminal signals a whole process group: the
-			 * command has had its copy already. */
-			if (si.si_code != SI_KERNEL && cmd > 0)
-				kill(cmd, sig);
-			continue;
-		}
 		while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
 			if (pid != cmd)
 				continue;
@@ -206,6 +219,20 @@ static void __attribute__((noreturn)) serve(pid_t cmd, bool persist, int sock,
 			close(sock);
 			sock = -1;
 		}
+		if (linger) {
+			char c;
+
+			if (sock >= 0 && recv(sock, &c, 1, MSG_DONTWAIT) == 0) {
+				close(sock);
+				sock = -1;
+			}
+			if (sock < 0 && !jail_busy())
+				_exit(0);
+		}
+		/* The terminal signals a whole process group: the command has
+		 * had its copy already. */
+		if (sig > 0 && sig != SIGCHLD && si.si_code != SI_KERNEL && cmd > 0)
+			kill(cmd, sig);
 	}
 }
 
@@ -218,6 +245,7 @@ int init_main(struct sj_jail *j)
 	struct sj_report r = { 0 };
 	sigset_t set;
 	pid_t cmd = 0;
+	bool linger;
 	sj_error err;
 
 	/* Until the jail stands, it dies with its creator. */
@@ -265,12 +293,14 @@ int init_main(struct sj_jail *j)
 	/* What the creator allocated before the clone (a policy compiled
 	 * on a cache miss: about a megabyte) is ours alone once it exits. */
 	malloc_trim(0);
-	/* A persistent jail's creator may wait for the command's status. */
-	if (!(j->cfg.persist && cmd > 0)) {
+	/* A persistent jail's creator may wait for the command's status; a
+	 * lingering one's tells it when its exec.start is done. */
+	linger = !j->cfg.persist && !j->cfg.command;
+	if (!(j->cfg.persist && cmd > 0) && !linger) {
 		close(j->sock_init);
 		j->sock_init = -1;
 	}
-	serve(cmd, j->cfg.persist || !j->cfg.command, j->sock_init, &set);
+	serve(cmd, j->cfg.persist || !j->cfg.command, linger, j->sock_init, &set);
 fail:
 	tell(j->sock_init, SJ_REPORT_SETUP, err.errnum, err.msg);
 	_exit(SJ_EXIT_SETUP);

@@ -59,6 +59,7 @@ void sj_jail_free(sj_jail *j)
 		close_fd(&j->reg.dirfd);
 	}
 	sc_release(j);
+	fstab_free(j);
 	users_free(&j->cred);
 	params_free(&j->cfg);
 	free(j);
@@ -229,12 +230,24 @@ static void kill_init(struct sj_jail *j)
 	j->init_pid = -1;
 }
 
+static int hook_prestart(struct sj_jail *j, sj_error *err)
+{
+	return hooks_run(j, HOOK_PRESTART, err);
+}
+
+static int hook_created(struct sj_jail *j, sj_error *err)
+{
+	return hooks_run(j, HOOK_CREATED, err);
+}
+
 static const struct step {
 	const char *name;
 	int (*apply)(struct sj_jail *j, sj_error *err);
 	void (*undo)(struct sj_jail *j);
 } create_steps[] = {
 	{ "parameters", check, NULL },
+	{ "exec.prestart", hook_prestart, NULL },
+	{ "mounts", fstab_prepare, fstab_undo },
 	{ "user", resolve_user, free_user },
 	{ "registry", reg_reserve, reg_release },
 	{ "seccomp", sc_prepare, sc_release },
@@ -243,6 +256,7 @@ static const struct step {
 	{ "channel", open_channel, close_channel },
 	{ "init", spawn_init, kill_init },
 	{ "registry entry", reg_publish, NULL },
+	{ "exec.created", hook_created, NULL },
 };
 
 static void undo_from(struct sj_jail *j, size_t n)
@@ -309,7 +323,11 @@ int sj_start(sj_jail *j, sj_error *err)
 	switch (r.stage) {
 	case SJ_REPORT_READY:
 		j->started = true;
-		/* Only a persistent jail's init says more (its command's end). */
+		if (hooks_run(j, HOOK_START, err) < 0 || hooks_run(j, HOOK_POSTSTART, err) < 0)
+			goto fail;
+		/* Only a persistent jail's init says more (its command's end);
+		 * one that is not persistent and has no command learns here
+		 * that it may end with its last process. */
 		if (!(j->cfg.persist && j->cfg.command))
 			close_fd(&j->sock_host);
 		return 0;
@@ -335,11 +353,13 @@ int sj_wait(sj_jail *j, int *status, sj_error *err)
 	sj_error_clear(err);
 	if (!j->started || j->init_pidfd < 0)
 		return sj_fail(err, EINVAL, "the jail was not started by this process");
+	/* Without a command, nothing to wait for: a persistent jail lives on,
+	 * another one until its last process ends. */
+	*status = 0;
+	if (!j->cfg.command)
+		return 0;
 	if (j->cfg.persist) {
-		/* The jail lives on: wait for its command only, if any. */
-		*status = 0;
-		if (!j->cfg.command)
-			return 0;
+		/* The jail lives on: wait for its command. */
 		if (j->sock_host < 0)
 			return sj_fail(err, EINVAL, "the jail's command was waited for already");
 		if (read_report(j->sock_host, &r, err) < 0)

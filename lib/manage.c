@@ -23,9 +23,6 @@
 
 #include "sj-private.h"
 
-/* Removal: FreeBSD's stop.timeout default, before the jail is killed. */
-#define STOP_TIMEOUT_MS 10000
-
 /* Whether process PIDFD has exited. */
 static bool exited(int pidfd)
 {
@@ -212,7 +209,7 @@ static void terminate(int pidfd, pid_t pid SJ_UNUSED, void *arg SJ_UNUSED)
 	pidfd_send_signal(pidfd, SIGTERM, NULL, 0);
 }
 
-/* FreeBSD's jail -r: SIGTERM to every process, some time, then kill. */
+/* FreeBSD's jail -r: SIGTERM to every process, stop.timeout, then kill. */
 static void stop_processes(struct sj_jail *j, int timeout_ms)
 {
 	struct timespec start, now;
@@ -233,7 +230,7 @@ static void stop_processes(struct sj_jail *j, int timeout_ms)
 	}
 }
 
-int sj_remove(sj_jail *j, sj_error *err)
+int sj_remove(sj_jail *j, unsigned flags, sj_error *err)
 {
 	SJ_AUTOCLOSE int dying = -1;
 	struct pollfd p;
@@ -247,14 +244,20 @@ int sj_remove(sj_jail *j, sj_error *err)
 	/* Another remover may have finished while we waited for the mark. */
 	if (!reg_alive(j->reg.dirfd, j->reg.jid) || mng_open_init(j, err) < 0)
 		return reg_purge(j->reg.dirfd, j->reg.jid, 0, err) < 0 ? -1 : 0;
-	stop_processes(j, STOP_TIMEOUT_MS);
+	/* As FreeBSD: a stop command that fails keeps the jail. */
+	if (!(flags & SJ_REMOVE_NOHOOKS) &&
+	    (hooks_run(j, HOOK_PRESTOP, err) < 0 || hooks_run(j, HOOK_STOP, err) < 0))
+		return -1;
+	stop_processes(j, j->cfg.stop_timeout * 1000);
 	/* The kernel takes every process of the jail with its init, and no
 	 * process can join a PID namespace whose init has died. */
 	pidfd_send_signal(j->init_pidfd, SIGKILL, NULL, 0);
 	p = (struct pollfd){ .fd = j->init_pidfd, .events = POLLIN };
 	while (poll(&p, 1, -1) < 0 && errno == EINTR)
 		;
-	return reg_purge(j->reg.dirfd, j->reg.jid, 5000, err);
+	if (reg_purge(j->reg.dirfd, j->reg.jid, 5000, err) < 0)
+		return -1;
+	return flags & SJ_REMOVE_NOHOOKS ? 0 : hooks_run(j, HOOK_POSTSTOP, err);
 }
 
 /* In a child, in the jail's UTS namespace: set its hostname. */

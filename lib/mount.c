@@ -6,7 +6,8 @@
  * The jail's init (mnt_build), in its own mount namespace with private
  * propagation, attaches that tree, mounts a fresh /dev, /proc and a
  * read-only /sys on it, masks the host-global knobs under /proc, and
- * enters it with pivot_root(2), detaching the old root.
+ * enters it with pivot_root(2), detaching the old root.  The jail's own
+ * mounts (fstab.c) go on its tree first, under /dev, /proc and /sys.
  *
  * Every mount is made with the new mount API and attached relative to a
  * descriptor of the jail's tree: a symlink the jail's files hold in place
@@ -289,6 +290,67 @@ static int mask_rundir(int root, const struct sj_jail *j, sj_error *err)
 	return 0;
 }
 
+/* One of the jail's own mounts, detached, with its attributes. */
+static int user_mount_new(const struct sj_jail *j, const struct sj_mount *u, sj_error *err)
+{
+	struct mount_attr attr = {
+		.attr_set = u->attrs | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV,
+		.attr_clr = MOUNT_ATTR__ATIME,
+	};
+	SJ_AUTOCLOSE int m = -1;
+
+	if (u->bind)
+		m = open_tree(AT_FDCWD, u->source, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC |
+			      AT_RECURSIVE);
+	else
+		m = fs_new("tmpfs", u->data, 0, err);
+	if (m < 0)
+		return u->bind ? sj_fail_errno(err, "%s", u->source) : -1;
+	/* As the jail's root: its ids are the jail's, not the host's. */
+	if (u->idmap && j->userns_fd >= 0 && strcmp(j->cfg.path, "/") != 0) {
+		attr.attr_set |= MOUNT_ATTR_IDMAP;
+		attr.userns_fd = (uint64_t)j->userns_fd;
+	}
+	if (mount_setattr(m, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof(attr)) < 0) {
+		if (errno == EINVAL && (attr.attr_set & MOUNT_ATTR_IDMAP))
+			return sj_fail(err, EINVAL, "%s does not support idmapped mounts (the "
+				       "noidmap option mounts it with the host's ids)",
+				       u->bind ? u->source : "tmpfs");
+		return sj_fail_errno(err, "setting mount attributes");
+	}
+	return sj_steal_fd(&m);
+}
+
+/* The jail's own mounts, in order, on targets resolved inside its tree. */
+static int user_mounts(int root, const struct sj_jail *j, sj_error *err)
+{
+	struct open_how how = {
+		.flags = O_PATH | O_CLOEXEC,
+		.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
+	};
+
+	for (size_t i = 0; i < j->nmounts; i++) {
+		const struct sj_mount *u = &j->mounts[i];
+		SJ_AUTOCLOSE int m = user_mount_new(j, u, err);
+		SJ_AUTOCLOSE int target = -1;
+
+		if (m < 0)
+			goto fail;
+		target = (int)syscall(SYS_openat2, root, u->target, &how, sizeof(how));
+		if (target < 0 || move_mount(m, "", target, "", MOVE_MOUNT_F_EMPTY_PATH |
+					     MOVE_MOUNT_T_EMPTY_PATH) < 0) {
+			sj_fail_errno(err, "/%s", u->target);
+			goto fail;
+		}
+		continue;
+fail:
+		sj_error_prefix(err, "mount %s on /%s", u->bind ? u->source : "tmpfs",
+				u->target);
+		return -1;
+	}
+	return 0;
+}
+
 /* In a clone of the host's tree, drop the host's /dev, /proc and /sys. */
 static void detach_host_mounts(int root)
 {
@@ -324,6 +386,8 @@ int mnt_build(const struct sj_jail *j, sj_error *err)
 	}
 	if (strcmp(j->cfg.path, "/") == 0)
 		detach_host_mounts(root);
+	if (user_mounts(root, j, err) < 0)
+		goto out;
 	if (build_dev(root, j, &devfd, err) < 0 || build_proc(root, devfd, err) < 0)
 		goto out;
 	sys = mount_new(root, "sys", "sysfs", NULL, hard | MOUNT_ATTR_RDONLY, err);

@@ -36,6 +36,7 @@ enum param_flags {
 	PF_PENDING = 1 << 3,		/* refused: jail.c does not act on it yet */
 	PF_NOOP = 1 << 4,		/* FreeBSD's, means nothing on Linux: no field */
 	PF_ALWAYS = 1 << 5,		/* a boolean sysjail always has true */
+	PF_JAIL8 = 1 << 6,		/* jail(8)'s: how a jail is made, not what it is */
 };
 
 struct param {
@@ -57,33 +58,33 @@ static const struct param params[] = {
 	P("ip4", PT_NETMODE, ip4_mode, 0),
 	P("ip6", PT_NETMODE, ip6_mode, 0),
 	P("persist", PT_BOOL, persist, 0),
-	P("command", PT_ARGV, command, 0),
-	P("exec.clean", PT_BOOL, exec_clean, 0),
-	P("exec.jail_user", PT_STRING, jail_user, 0),
-	P("exec.system_jail_user", PT_BOOL, system_jail_user, 0),
+	P("command", PT_ARGV, command, PF_JAIL8),
+	P("exec.clean", PT_BOOL, exec_clean, PF_JAIL8),
+	P("exec.jail_user", PT_STRING, jail_user, PF_JAIL8),
+	P("exec.system_jail_user", PT_BOOL, system_jail_user, PF_JAIL8),
 	P("allow.set_hostname", PT_BOOL, allow_set_hostname, 0),
 	P("allow.raw_sockets", PT_BOOL, allow_raw_sockets, 0),
 	P("allow.sysvipc", PT_BOOL, allow_sysvipc, 0),
 	P("allow.mount", PT_BOOL, allow_mount, 0),
 	P("allow.socket_af", PT_BOOL, allow_socket_af, 0),
 	/* jail.conf(5)'s: exec.* run on stop too, so those can change. */
-	P("exec.prestart", PT_LIST, exec_prestart, PF_LIST | PF_PENDING),
-	P("exec.created", PT_LIST, exec_created, PF_LIST | PF_PENDING),
-	P("exec.start", PT_LIST, exec_start, PF_LIST | PF_PENDING),
-	P("exec.poststart", PT_LIST, exec_poststart, PF_LIST | PF_PENDING),
-	P("exec.prestop", PT_LIST, exec_prestop, PF_LIST | PF_PENDING | PF_MUTABLE),
-	P("exec.stop", PT_LIST, exec_stop, PF_LIST | PF_PENDING | PF_MUTABLE),
-	P("exec.poststop", PT_LIST, exec_poststop, PF_LIST | PF_PENDING | PF_MUTABLE),
-	P("exec.system_user", PT_STRING, exec_system_user, PF_PENDING | PF_MUTABLE),
-	P("exec.timeout", PT_INT, exec_timeout, PF_PENDING | PF_MUTABLE),
-	P("exec.consolelog", PT_PATH, exec_consolelog, PF_PENDING),
-	P("stop.timeout", PT_INT, stop_timeout, PF_PENDING | PF_MUTABLE),
-	P("mount.fstab", PT_PATH, mount_fstab, PF_PENDING),
-	P("mount", PT_LIST, mount, PF_LIST | PF_PENDING),
-	P("mount.devfs", PT_BOOL, mount_devfs, PF_ALWAYS),
-	P("mount.fdescfs", PT_BOOL, mount_fdescfs, PF_ALWAYS),
-	P("mount.procfs", PT_BOOL, mount_procfs, PF_ALWAYS),
-	P("children.max", PT_INT, children_max, PF_PENDING | PF_MUTABLE),
+	P("exec.prestart", PT_LIST, exec_prestart, PF_LIST | PF_JAIL8),
+	P("exec.created", PT_LIST, exec_created, PF_LIST | PF_JAIL8),
+	P("exec.start", PT_LIST, exec_start, PF_LIST | PF_JAIL8),
+	P("exec.poststart", PT_LIST, exec_poststart, PF_LIST | PF_JAIL8),
+	P("exec.prestop", PT_LIST, exec_prestop, PF_LIST | PF_JAIL8 | PF_MUTABLE),
+	P("exec.stop", PT_LIST, exec_stop, PF_LIST | PF_JAIL8 | PF_MUTABLE),
+	P("exec.poststop", PT_LIST, exec_poststop, PF_LIST | PF_JAIL8 | PF_MUTABLE),
+	P("exec.system_user", PT_STRING, exec_system_user, PF_JAIL8 | PF_MUTABLE),
+	P("exec.timeout", PT_INT, exec_timeout, PF_JAIL8 | PF_MUTABLE),
+	P("exec.consolelog", PT_PATH, exec_consolelog, PF_JAIL8 | PF_MUTABLE),
+	P("stop.timeout", PT_INT, stop_timeout, PF_JAIL8 | PF_MUTABLE),
+	P("mount.fstab", PT_PATH, mount_fstab, PF_JAIL8),
+	P("mount", PT_LIST, mount, PF_LIST | PF_JAIL8),
+	P("mount.devfs", PT_BOOL, mount_devfs, PF_ALWAYS | PF_JAIL8),
+	P("mount.fdescfs", PT_BOOL, mount_fdescfs, PF_ALWAYS | PF_JAIL8),
+	P("mount.procfs", PT_BOOL, mount_procfs, PF_ALWAYS | PF_JAIL8),
+	P("children.max", PT_INT, children_max, 0),
 	P("sysvmsg", PT_SYSVIPC, sysvmsg, 0),
 	P("sysvsem", PT_SYSVIPC, sysvsem, 0),
 	P("sysvshm", PT_SYSVIPC, sysvshm, 0),
@@ -637,14 +638,19 @@ int params_check(const struct sj_config *c, sj_error *err)
 {
 	if (!c->path)
 		return sj_fail(err, EINVAL, "path: a jail needs a path (its root directory)");
-	if (!c->command && !c->persist)
-		return sj_fail(err, EINVAL, "a jail needs a command, or persist to live without one");
+	if (!c->command && !c->persist && !(c->exec_start && c->exec_start[0]))
+		return sj_fail(err, EINVAL, "a jail needs a command, exec.start, or persist to "
+			       "live without either");
 	if (c->ip4.n && c->ip4_mode >= 0 && c->ip4_mode != SJ_NET_NEW)
 		return sj_fail(err, EINVAL, "ip4.addr is set but ip4 is '%s'",
 			       netmodes[c->ip4_mode]);
 	if (c->ip6.n && c->ip6_mode >= 0 && c->ip6_mode != SJ_NET_NEW)
 		return sj_fail(err, EINVAL, "ip6.addr is set but ip6 is '%s'",
 			       netmodes[c->ip6_mode]);
+	/* A jail cannot make jails: it has no root on the host. */
+	if (c->children_max != 0)
+		return sj_fail(err, EINVAL, "children.max: jails inside jails are not "
+			       "supported; only 0 is");
 	if (c->system_jail_user && !c->jail_user)
 		return sj_fail(err, EINVAL, "exec.system_jail_user needs exec.jail_user");
 	if (c->allow_set_hostname && !c->userns)
@@ -678,5 +684,23 @@ unsigned sj_param_flags(const char *name)
 		f |= SJ_PARAM_IGNORED;
 	if (p->flags & PF_PENDING)
 		f |= SJ_PARAM_PENDING;
+	if (p->flags & PF_JAIL8)
+		f |= SJ_PARAM_JAIL8;
 	return f;
+}
+
+/*
+ * The elements of string-list parameter NAME, NULL-ended (an empty list
+ * when unset); NULL when NAME is not a list of strings.
+ */
+char *const *params_list(const struct sj_config *c, const char *name)
+{
+	static char *const empty[] = { NULL };
+	const struct param *p = find(name);
+	char *const *v;
+
+	if (!p || p->type != PT_LIST || (p->flags & PF_NOOP))
+		return NULL;
+	v = *(char **const *)((const char *)c + p->offset);
+	return v ? v : empty;
 }

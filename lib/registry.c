@@ -389,8 +389,16 @@ static int write_entry(struct sj_jail *j, sj_error *err)
 	for (size_t i = 0; (name = sj_param_name(i)); i++) {
 		SJ_AUTOFREE char *val = NULL;
 
+		char *const *list = params_list(&j->cfg, name);
+
 		if (sj_param_flags(name) & SJ_PARAM_NOVALUE || strcmp(name, "command") == 0)
 			continue;
+		/* A list of strings element by element: they may hold commas. */
+		if (list) {
+			for (; *list; list++)
+				append(f, name, *list);
+			continue;
+		}
 		val = param_value(&j->cfg, name, err);
 		if (!val) {
 			fclose(f);
@@ -571,7 +579,12 @@ static int load_line(struct sj_jail *j, char *line, sj_error *err)
 		j->created_at = (time_t)strtoll(val, NULL, 10);
 	/* Unset values are stored empty; keys of newer versions are
 	 * skipped, as are parameters no longer known. */
-	else if (*val && sj_param_flags(key) && params_set(&j->cfg, key, val, err) < 0)
+	else if (!*val || !sj_param_flags(key))
+		return 0;
+	/* A list of strings comes one element a line. */
+	else if (params_list(&j->cfg, key) && params_list(&j->cfg, key)[0])
+		return params_add(&j->cfg, key, val, err);
+	else if (params_set(&j->cfg, key, val, err) < 0)
 		return -1;
 	return 0;
 }

@@ -11,6 +11,7 @@
  *   registry.c  jids, names and liveness under the runtime directory
  *   userns.c    the jail's user namespace and its uid/gid range
  *   mount.c     the jail's root, /proc, /dev, /sys, masks, pivot_root
+ *   fstab.c     jail.conf(5)'s mount lines: parsed, targets made
  *   net.c       the jail's network namespace
  *   caps.c      capability sets, no_new_privs
  *   policy.c    the seccomp policy language: parser, pure logic
@@ -18,6 +19,7 @@
  *   seccomp.c   policy -> BPF through libseccomp, cache, install
  *   init.c      the jail's PID 1, and the command it starts
  *   command.c   the last steps of every process started in a jail
+ *   hooks.c     jail.conf(5)'s exec.* commands
  *   jail.c      the ordered set-up steps and their undo
  *   manage.c    running jails: find, list, modify, remove
  */
@@ -146,6 +148,7 @@ int params_add(struct sj_config *c, const char *name, const char *value, sj_erro
 int params_get(const struct sj_config *c, const char *name, char *buf, size_t len, sj_error *err);
 int params_check(const struct sj_config *c, sj_error *err);
 int params_hostname_valid(const char *name, sj_error *err);
+char *const *params_list(const struct sj_config *c, const char *name);
 
 /* What jail.conf(5) needs to know of a parameter (params_lookup). */
 struct param_info {
@@ -210,6 +213,21 @@ void uns_close(struct sj_jail *j);
 void uns_reap(struct sj_jail *j);
 int uns_enter(const struct sj_jail *j, sj_error *err);
 
+/* fstab.c: one of the jail's own mounts (mount, mount.fstab) */
+struct sj_mount {
+	char *source;			/* a bind's host path */
+	char *target;			/* in the jail, relative to its root */
+	char *data;			/* tmpfs options, "key=value,..." */
+	unsigned attrs;			/* MOUNT_ATTR_*, nosuid and nodev added */
+	bool bind;			/* or tmpfs */
+	bool idmap;			/* to the jail's ids, as its root is */
+};
+
+int fstab_parse_line(const char *line, const char *path, struct sj_mount *m, sj_error *err);
+int fstab_prepare(struct sj_jail *j, sj_error *err);
+void fstab_undo(struct sj_jail *j);
+void fstab_free(struct sj_jail *j);
+
 /* mount.c */
 int mnt_prepare_root(struct sj_jail *j, sj_error *err);
 void mnt_close_root(struct sj_jail *j);
@@ -262,6 +280,7 @@ struct sj_cmd {
 	const struct sj_cred *cred;
 	bool clean_env;
 	const char *dir;		/* NULL: "/", or the home with clean_env */
+	int output;			/* stdout and stderr (0: as inherited) */
 	uid_t id_limit;			/* ids must be below it (0: any) */
 };
 
@@ -270,6 +289,19 @@ void cmd_exec(const struct sj_cmd *c, struct sj_report *r) __attribute__((noretu
 
 /* init.c */
 int init_main(struct sj_jail *j);
+
+/* hooks.c: jail.conf(5)'s exec.* commands. */
+enum sj_hook {
+	HOOK_PRESTART,
+	HOOK_CREATED,
+	HOOK_START,
+	HOOK_POSTSTART,
+	HOOK_PRESTOP,
+	HOOK_STOP,
+	HOOK_POSTSTOP,
+};
+
+int hooks_run(struct sj_jail *j, enum sj_hook h, sj_error *err);
 
 /* The jail: its parameters and what sj_create() made of them. */
 struct sj_jail {
@@ -281,6 +313,10 @@ struct sj_jail {
 	int userns_fd;
 	pid_t holder_pid;		/* made the user namespace; to reap */
 	int root_fd;			/* the jail's root tree, detached */
+	struct sj_mount *mounts;	/* its own mounts, in order */
+	size_t nmounts;
+	char **made;			/* mount targets made for them */
+	size_t nmade;
 	int sock_host;			/* sj_start() <-> init and command: */
 	int sock_init;			/* "go" one way, failures the other */
 	pid_t init_pid;

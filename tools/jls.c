@@ -91,10 +91,10 @@ static const char **all_params(size_t *n)
 	if (!v)
 		exit(1);
 	*n = 0;
-	/* The jail's parameters: not jail(8)'s command, nor what has no
-	 * value in a running jail. */
+	/* The jail's parameters, as FreeBSD's jls lists them: not jail(8)'s
+	 * own (exec.*, mount.*, command), nor what has no value in a jail. */
 	for (size_t i = 0; (name = sj_param_name(i)); i++)
-		if (!(sj_param_flags(name) & SJ_PARAM_NOVALUE) && strcmp(name, "command") != 0)
+		if (!(sj_param_flags(name) & (SJ_PARAM_NOVALUE | SJ_PARAM_JAIL8)))
 			v[(*n)++] = name;
 	v[(*n)++] = "dying";
 	qsort(v, *n, sizeof(*v), sort_param);
