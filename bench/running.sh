@@ -38,6 +38,9 @@ read -r total first last failed < <("$build/bench/manystart" "$n" "$build/jail" 
 running=$("$build/jls" jid | wc -l)
 echo "starting $n persistent jails at once: all $running running after $total ms" \
 	"($failed failed; target: 1000 within 3 s)"
+awk -v f="$first" -v l="$last" -v k=$((n / 10)) 'BEGIN {
+	printf "  mean start of the first %d: %.1f ms, of the last %d: %.1f ms (last / first %.2f; " \
+	       "target at most 1)\n", k, f, k, l, l / f }'
 full=$(sequential | cut -d' ' -f1)
 awk -v e="$empty" -v f="$full" -v n="$running" 'BEGIN {
 	printf "a jail start (median of 100, one after the other): %.0f us with no jail running, " \

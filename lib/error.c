@@ -116,7 +116,13 @@ int sj_write_all(int fd, const void *buf, size_t len)
 /* Write TEXT to an existing file such as a /proc knob, in one write. */
 int sj_write_file(const char *path, const char *text, sj_error *err)
 {
-	SJ_AUTOCLOSE int fd = open(path, O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
+	return sj_write_fileat(AT_FDCWD, path, text, err);
+}
+
+/* The same, PATH relative to directory DIRFD. */
+int sj_write_fileat(int dirfd, const char *path, const char *text, sj_error *err)
+{
+	SJ_AUTOCLOSE int fd = openat(dirfd, path, O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
 	size_t len = strlen(text);
 
 	if (fd < 0)

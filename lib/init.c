@@ -71,7 +71,6 @@ static int setup_host_side(const struct sj_jail *j, sj_error *err)
 {
 	const struct sj_config *c = &j->cfg;
 
-	/* Through the host's /proc, before the jail's read-only one. */
 	if (net_setup_inside(j, err) < 0)
 		return -1;
 	if (sethostname(c->hostname, strlen(c->hostname)) < 0)

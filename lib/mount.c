@@ -230,13 +230,13 @@ static int build_dev(int root, const struct sj_jail *j, int *devfd, sj_error *er
 	return 0;
 }
 
-static int build_proc(int root, int devfd, sj_error *err)
+static int build_proc(int root, int devfd, const struct sj_jail *j, sj_error *err)
 {
 	const unsigned hard = MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC;
 	SJ_AUTOCLOSE int proc = mount_new(root, "proc", "proc", NULL, hard, err);
 	SJ_AUTOCLOSE int null = -1, empty = -1;
 
-	if (proc < 0)
+	if (proc < 0 || net_sysctls(j, proc, err) < 0)
 		return -1;
 	for (size_t i = 0; i < SJ_NELEM(proc_readonly); i++)
 		if (bind_over(-1, proc, proc_readonly[i], hard | MOUNT_ATTR_RDONLY, err) < 0)
@@ -388,7 +388,7 @@ int mnt_build(const struct sj_jail *j, sj_error *err)
 		detach_host_mounts(root);
 	if (user_mounts(root, j, err) < 0)
 		goto out;
-	if (build_dev(root, j, &devfd, err) < 0 || build_proc(root, devfd, err) < 0)
+	if (build_dev(root, j, &devfd, err) < 0 || build_proc(root, devfd, j, err) < 0)
 		goto out;
 	sys = mount_new(root, "sys", "sysfs", NULL, hard | MOUNT_ATTR_RDONLY, err);
 	if (sys < 0 || mask_rundir(root, j, err) < 0)

@@ -69,6 +69,7 @@ void sj_error_clear(sj_error *err);
 char *sj_strdup(const char *s, sj_error *err);
 int sj_write_all(int fd, const void *buf, size_t len);
 int sj_write_file(const char *path, const char *text, sj_error *err);
+int sj_write_fileat(int dirfd, const char *path, const char *text, sj_error *err);
 
 /* addr.c */
 struct sj_addr {
@@ -241,6 +242,7 @@ int mng_each_process(const struct sj_jail *j, void (*fn)(int pidfd, pid_t pid, v
 /* net.c */
 bool net_private(const struct sj_config *c);
 int net_setup_inside(const struct sj_jail *j, sj_error *err);
+int net_sysctls(const struct sj_jail *j, int proc, sj_error *err);
 
 /* caps.c */
 int caps_drop(const struct sj_config *c, sj_error *err);

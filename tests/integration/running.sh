@@ -326,4 +326,28 @@ test_remove_thousand_processes() {
 	expect_eq "$n" 0 "processes of the jail alive after its removal"
 }
 
+# The jail's network namespace lets every id in it bind low ports and use
+# ICMP echo sockets; the host's own knobs stay as they were.
+test_low_ports_and_ping_in_own_namespace() {
+	local host_start host_ping jid init
+	host_start=$(cat /proc/sys/net/ipv4/ip_unprivileged_port_start)
+	host_ping=$(cat /proc/sys/net/ipv4/ping_group_range)
+	"$JAIL" -c name=net path=/ persist || fail "creating a persistent jail"
+	defer remove_all
+	jid=$("$JLS" -j net jid)
+	init=$(grep '^sysjail.pid=' "$SYSJAIL_RUNDIR/jail/$jid" | cut -d= -f2)
+	capture nsenter -t "$init" -n cat /proc/sys/net/ipv4/ip_unprivileged_port_start \
+		/proc/sys/net/ipv4/ping_group_range
+	expect_eq "$(tr '\t\n' '  ' <<<"$out")" "0 0 2147483647 " "the jail's port and ping knobs"
+	capture "$JEXEC" -u nobody net /usr/bin/python3 -c 'import socket
+socket.socket().bind(("127.0.0.1", 80))
+socket.socket(socket.AF_INET, socket.SOCK_DGRAM, socket.IPPROTO_ICMP)
+print("bound")'
+	expect_eq "$out" "bound" "nobody binds port 80 and opens an ICMP socket ($err)"
+	expect_eq "$(cat /proc/sys/net/ipv4/ip_unprivileged_port_start)" "$host_start" \
+		"the host's ip_unprivileged_port_start"
+	expect_eq "$(cat /proc/sys/net/ipv4/ping_group_range)" "$host_ping" \
+		"the host's ping_group_range"
+}
+
 run_tests
