@@ -109,6 +109,13 @@ int sj_start(sj_jail *j, sj_error *err);
 int sj_wait(sj_jail *j, int *status, sj_error *err);
 
 /*
+ * After sj_wait(): why the command ended when the kernel said more than
+ * its status, such as "the command was killed: out of memory (limit
+ * sysjail.memory=64 MiB)"; NULL otherwise.  Valid until J is freed.
+ */
+const char *sj_wait_reason(const sj_jail *j);
+
+/*
  * Forward signal SIG to the jail's command (through its init).  Meant for
  * a front end's signal handler: async-signal-safe.
  */
@@ -172,6 +179,14 @@ struct sj_exec {
  */
 pid_t sj_attach(sj_jail *j, const struct sj_exec *e, sj_error *err);
 
+/*
+ * After the command sj_attach() started ended with STATUS (its exit
+ * status, or 128 plus the signal that killed it): "the command was
+ * killed: out of memory (limit sysjail.memory=64 MiB)" when the kernel
+ * killed it for want of memory, NULL otherwise.  Valid until J is freed.
+ */
+const char *sj_attach_reason(sj_jail *j, int status);
+
 /* A process of a running jail. */
 struct sj_proc {
 	pid_t pid;			/* on the host */
@@ -195,6 +210,14 @@ struct sj_stats {
 	unsigned long ticks_per_second;
 	time_t uptime;			/* seconds since it was created */
 	unsigned long ns[SJ_NS_COUNT];	/* namespace inodes, by sj_ns_name() */
+	/* From the jail's control groups, when has_cgroup: -1 for a limit
+	 * is none, -2 for any value is not known. */
+	bool has_cgroup;
+	long long memory, memory_max;	/* bytes charged to the jail, and its limit */
+	long long tasks, tasks_max;	/* its processes and threads, and their limit */
+	long long cpu_usec;		/* CPU time it used, exited processes too */
+	long long cpu_quota;		/* percent of one CPU */
+	long long oom_kills;		/* processes the kernel killed: out of memory */
 };
 
 /* Fill *ST for a jail found with sj_find() or sj_list(). */

@@ -23,6 +23,12 @@ static bool ifname_valid(const char *s, size_t len)
 	return true;
 }
 
+/* Whether NAME can name an interface (the interface parameter). */
+bool addr_ifname_valid(const char *name)
+{
+	return ifname_valid(name, strlen(name));
+}
+
 /* Length of a contiguous IPv4 netmask, or -1. */
 static int netmask_prefix(const char *s)
 {

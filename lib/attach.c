@@ -66,6 +66,7 @@ static void __attribute__((noreturn)) attacher(const struct sj_jail *j, const st
 		    CLONE_NEWCGROUP;
 	struct attach_msg m = { .pid = -1 };
 	struct command_args args = { j, cmd, &m.report };
+	sj_error e;
 	char *stack = malloc(ATTACH_STACK);
 
 	if (j->cfg.userns)
@@ -77,6 +78,11 @@ static void __attribute__((noreturn)) attacher(const struct sj_jail *j, const st
 	prctl(PR_SET_DUMPABLE, 0);
 	if (!stack) {
 		m.report = (struct sj_report){ SJ_REPORT_SETUP, ENOMEM, "out of memory" };
+	} else if (cg_join(j, getpid(), &e) < 0 || lim_apply_rlimits(&j->cfg, &e) < 0) {
+		/* The jail's cgroups and rlimits, for the command to inherit;
+		 * as root on the host still, before anything of the jail. */
+		m.report = (struct sj_report){ SJ_REPORT_SETUP, e.errnum, "" };
+		snprintf(m.report.msg, sizeof(m.report.msg), "%s", e.msg);
 	} else if (setns(j->init_pidfd, flags) < 0) {
 		m.report = (struct sj_report){ SJ_REPORT_SETUP, ESRCH, "" };
 		snprintf(m.report.msg, sizeof(m.report.msg), "jail %d is not running: %s",
@@ -90,7 +96,8 @@ static void __attribute__((noreturn)) attacher(const struct sj_jail *j, const st
 			/* A PID namespace whose init died takes no one. */
 			m.report = (struct sj_report){ SJ_REPORT_SETUP, errno, "" };
 			snprintf(m.report.msg, sizeof(m.report.msg), "jail %d is %s: %s",
-				 j->reg.jid, errno == ENOMEM ? "being removed" : "unreachable",
+				 j->reg.jid, errno == ENOMEM ? "being removed" : errno == EAGAIN
+				 ? "at its process limit (sysjail.maxproc)" : "unreachable",
 				 strerror(errno));
 		}
 	}
@@ -124,6 +131,8 @@ pid_t sj_attach(sj_jail *j, const struct sj_exec *e, sj_error *err)
 		return sj_fail(err, ESRCH, "jail %d is being removed", j->reg.jid);
 	if (mng_open_init(j, err) < 0 || sc_prepare(j, err) < 0)
 		return -1;
+	/* For sj_attach_reason(): the jail's memory kills until now. */
+	j->oom_before = cg_oom_kills(j);
 	users_free(&j->cred);
 	if (e->user && e->host_user && users_lookup_host(e->user, &j->cred, err) < 0)
 		return -1;

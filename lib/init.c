@@ -239,7 +239,7 @@ static void __attribute__((noreturn)) serve(pid_t cmd, bool persist, bool linger
 int init_main(struct sj_jail *j)
 {
 	int keep[] = { 0, 1, 2, j->sock_init, j->root_fd, j->userns_fd,
-		       j->reg.jid_lock, j->reg.slot_lock };
+		       j->reg.jid_lock, j->reg.slot_lock, net_keep_fd(j) };
 	struct sigaction sa = { .sa_handler = noop_handler };
 	struct sj_report r = { 0 };
 	sigset_t set;
@@ -256,7 +256,9 @@ int init_main(struct sj_jail *j)
 	if (setup_host_side(j, &err) < 0 || wait_go(j->sock_init, &err) < 0)
 		goto fail;
 	close(j->root_fd);
-	if (drop_to_jail(j, &err) < 0)
+	/* The jail's rlimits, inherited by all it starts: set while we are
+	 * root on the host, as raising a hard limit needs. */
+	if (lim_apply_rlimits(&j->cfg, &err) < 0 || drop_to_jail(j, &err) < 0)
 		goto fail;
 	if (j->userns_fd >= 0)
 		close(j->userns_fd);

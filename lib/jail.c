@@ -34,6 +34,7 @@ sj_jail *sj_jail_new(sj_error *err)
 	j->sock_host = j->sock_init = -1;
 	j->init_pid = -1;
 	j->init_pidfd = -1;
+	j->oom_before = -1;
 	return j;
 }
 
@@ -60,6 +61,7 @@ void sj_jail_free(sj_jail *j)
 	}
 	sc_release(j);
 	fstab_free(j);
+	net_free(j);
 	users_free(&j->cred);
 	params_free(&j->cfg);
 	free(j);
@@ -197,8 +199,7 @@ static int spawn_init(struct sj_jail *j, sj_error *err)
 
 	if (!c->allow_sysvipc)
 		args.flags |= CLONE_NEWIPC;
-	if (net_private(c))
-		args.flags |= CLONE_NEWNET;
+	args.flags |= (uint64_t)net_clone_flags(j);
 	pid = syscall(SYS_clone3, &args, sizeof(args));
 	if (pid < 0)
 		return sj_fail_errno(err, "starting the jail's init");
@@ -252,9 +253,12 @@ static const struct step {
 	{ "registry", reg_reserve, reg_release },
 	{ "seccomp", sc_prepare, sc_release },
 	{ "user namespace", uns_create, uns_close },
+	{ "network namespace", net_prepare, net_free },
 	{ "root", mnt_prepare_root, mnt_close_root },
 	{ "channel", open_channel, close_channel },
 	{ "init", spawn_init, kill_init },
+	{ "network", net_configure, net_teardown },
+	{ "cgroups", cg_create, cg_destroy },
 	{ "registry entry", reg_publish, NULL },
 	{ "exec.created", hook_created, NULL },
 };
@@ -368,6 +372,7 @@ int sj_wait(sj_jail *j, int *status, sj_error *err)
 		if (r.stage != SJ_REPORT_EXITED)
 			return sj_fail(err, ESRCH, "the jail ended before its command");
 		*status = r.errnum;
+		cg_ended(j, *status, false);
 		return 0;
 	}
 	wait_init(j, &si);
@@ -375,6 +380,10 @@ int sj_wait(sj_jail *j, int *status, sj_error *err)
 		return sj_fail_errno(err, "waiting for the jail");
 	*status = si.si_code == CLD_EXITED ? si.si_status : 128 + si.si_status;
 	close_fd(&j->init_pidfd);
+	cg_ended(j, *status, true);
+	/* Its interfaces, even if something holds its namespace; what the
+	 * host holds goes with its registry records. */
+	net_teardown(j);
 	reg_release(j);
 	sc_release(j);
 	j->created = j->started = false;

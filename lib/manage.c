@@ -111,6 +111,8 @@ int sj_list(const char *rundir, unsigned flags, sj_jail ***out, size_t *n, sj_er
 	dirfd = reg_open(rundir, err);
 	if (dirfd < 0)
 		return err->errnum == ENOENT ? 0 : -1;	/* no registry: no jails */
+	/* What dead jails left (their makers died too): cgroups, entries. */
+	reg_sweep(dirfd);
 	if (reg_list(dirfd, &jids, &count, err) < 0) {
 		close(dirfd);
 		return -1;
@@ -249,12 +251,19 @@ int sj_remove(sj_jail *j, unsigned flags, sj_error *err)
 	    (hooks_run(j, HOOK_PRESTOP, err) < 0 || hooks_run(j, HOOK_STOP, err) < 0))
 		return -1;
 	stop_processes(j, j->cfg.stop_timeout * 1000);
+	/* What is left, through the jail's cgroups: none escapes by forking. */
+	cg_kill(j);
+	/* Its network namespace, to empty once the init is gone; if it
+	 * cannot be had, the namespace empties itself when it is freed. */
+	if (net_hold(j, err) < 0)
+		sj_error_clear(err);
 	/* The kernel takes every process of the jail with its init, and no
 	 * process can join a PID namespace whose init has died. */
 	pidfd_send_signal(j->init_pidfd, SIGKILL, NULL, 0);
 	p = (struct pollfd){ .fd = j->init_pidfd, .events = POLLIN };
 	while (poll(&p, 1, -1) < 0 && errno == EINTR)
 		;
+	net_teardown(j);
 	if (reg_purge(j->reg.dirfd, j->reg.jid, 5000, err) < 0)
 		return -1;
 	return flags & SJ_REMOVE_NOHOOKS ? 0 : hooks_run(j, HOOK_POSTSTOP, err);
@@ -296,6 +305,9 @@ int sj_modify(sj_jail *j, const char *name, const char *value, sj_error *err)
 		return sj_fail(err, EPERM, "%s: cannot be changed on a running jail", name);
 	if (j->dying)
 		return sj_fail(err, ESRCH, "jail %d is being removed", j->reg.jid);
+	/* A limit reaches the kernel first: one it refuses is not recorded. */
+	if (cg_modify(j, name, value, err) < 0)
+		return -1;
 	if (params_set(&j->cfg, name, value, err) < 0 || mng_open_init(j, err) < 0)
 		return -1;
 	if (strcmp(name, "host.hostname") == 0 && set_hostname(j, j->cfg.hostname, err) < 0)

@@ -27,6 +27,7 @@ enum param_type {
 	PT_INT,				/* 0 .. INT_MAX */
 	PT_LIST,			/* strings, each value one element */
 	PT_SYSVIPC,			/* new | inherit, onto allow.sysvipc */
+	PT_LIMIT,			/* a resource limit or an rlimit (limits.c) */
 };
 
 enum param_flags {
@@ -57,6 +58,7 @@ static const struct param params[] = {
 	P("ip6.addr", PT_ADDR6, ip6, PF_LIST),
 	P("ip4", PT_NETMODE, ip4_mode, 0),
 	P("ip6", PT_NETMODE, ip6_mode, 0),
+	P("interface", PT_STRING, interface, 0),
 	P("persist", PT_BOOL, persist, 0),
 	P("command", PT_ARGV, command, PF_JAIL8),
 	P("exec.clean", PT_BOOL, exec_clean, PF_JAIL8),
@@ -120,6 +122,32 @@ static const struct param params[] = {
 	P("sysjail.userns", PT_BOOL, userns, 0),
 	P("sysjail.seccomp", PT_STRING, seccomp, 0),
 	P("sysjail.rundir", PT_PATH, rundir, PF_TOOL),
+	/* Resource limits: cgroup.c applies them, also to a running jail;
+	 * the rlimits are inherited from the init or jexec's attacher. */
+	P("sysjail.cgroup", PT_STRING, cgroup, 0),
+	P("sysjail.memory", PT_LIMIT, memory, PF_MUTABLE),
+	P("sysjail.memory_swap", PT_LIMIT, memory_swap, PF_MUTABLE),
+	P("sysjail.maxproc", PT_LIMIT, maxproc, PF_MUTABLE),
+	P("sysjail.cpu_weight", PT_LIMIT, cpu_weight, PF_MUTABLE),
+	P("sysjail.cpu_quota", PT_LIMIT, cpu_quota, PF_MUTABLE),
+#define R(n, r) P("sysjail.rlimit." n, PT_LIMIT, rlimits[r], 0)
+	R("as", RLIMIT_AS), R("core", RLIMIT_CORE), R("cpu", RLIMIT_CPU),
+	R("data", RLIMIT_DATA), R("fsize", RLIMIT_FSIZE), R("locks", RLIMIT_LOCKS),
+	R("memlock", RLIMIT_MEMLOCK), R("msgqueue", RLIMIT_MSGQUEUE), R("nice", RLIMIT_NICE),
+	R("nofile", RLIMIT_NOFILE), R("nproc", RLIMIT_NPROC), R("rtprio", RLIMIT_RTPRIO),
+	R("rttime", RLIMIT_RTTIME), R("sigpending", RLIMIT_SIGPENDING), R("stack", RLIMIT_STACK),
+#undef R
+};
+
+/* FreeBSD's rctl(8) resources that mean what a sysjail limit means. */
+static const struct {
+	const char *alias, *name;
+} aliases[] = {
+	{ "memoryuse", "sysjail.memory" },
+	{ "swapuse", "sysjail.memory_swap" },
+	{ "maxproc", "sysjail.maxproc" },
+	{ "pcpu", "sysjail.cpu_quota" },
+	{ "openfiles", "sysjail.rlimit.nofile" },
 };
 
 #undef P
@@ -138,6 +166,10 @@ void params_init(struct sj_config *c)
 	c->userns = true;
 	c->mount_devfs = c->mount_fdescfs = c->mount_procfs = true;
 	c->stop_timeout = 10;		/* FreeBSD's default */
+	c->memory = c->cpu_quota = SJ_LIMIT_NONE;
+	c->memory_swap = 0;		/* with a memory limit: see jail(8) */
+	c->maxproc = SJ_MAXPROC_DEFAULT;
+	c->cpu_weight = SJ_CPU_WEIGHT_DEFAULT;
 }
 
 static void argv_free(char **v)
@@ -174,6 +206,7 @@ void params_free(struct sj_config *c)
 		case PT_NETMODE:
 		case PT_INT:
 		case PT_SYSVIPC:
+		case PT_LIMIT:
 			break;
 		}
 	}
@@ -185,6 +218,9 @@ static const struct param *find(const char *name)
 	for (size_t i = 0; i < SJ_NELEM(params); i++)
 		if (strcmp(params[i].name, name) == 0)
 			return &params[i];
+	for (size_t i = 0; i < SJ_NELEM(aliases); i++)
+		if (strcmp(aliases[i].alias, name) == 0)
+			return find(aliases[i].name);
 	return NULL;
 }
 
@@ -491,6 +527,8 @@ static int set_one(struct sj_config *c, const struct param *p, const char *value
 		return set_list(field, value, append, err);
 	case PT_SYSVIPC:
 		return set_sysvipc(c, field, value, err);
+	case PT_LIMIT:
+		return lim_parse(p->name, value, field, err);
 	}
 	return sj_fail(err, EINVAL, "has no setter");
 }
@@ -607,14 +645,18 @@ int params_get(const struct sj_config *c, const char *name, char *buf, size_t le
 	case PT_SYSVIPC:
 		n = snprintf(buf, len, "%s", c->allow_sysvipc ? "inherit" : "new");
 		break;
+	case PT_LIMIT:
+		n = lim_format(p->name, field, buf, len);
+		break;
 	case PT_ADDR4:
 	case PT_ADDR6:
 		n = format_addrs(field, buf, len);
 		break;
 	case PT_NETMODE: {
-		int m = *(const int *)field;
+		/* The mode in effect: "new" for a jail with addresses. */
+		int m = net_mode(c, field == &c->ip4_mode ? AF_INET : AF_INET6);
 
-		n = snprintf(buf, len, "%s", m < 0 ? "disable" : netmodes[m]);
+		n = snprintf(buf, len, "%s", netmodes[m]);
 		break;
 	}
 	case PT_ARGV:
@@ -647,10 +689,18 @@ int params_check(const struct sj_config *c, sj_error *err)
 	if (c->ip6.n && c->ip6_mode >= 0 && c->ip6_mode != SJ_NET_NEW)
 		return sj_fail(err, EINVAL, "ip6.addr is set but ip6 is '%s'",
 			       netmodes[c->ip6_mode]);
+	if (c->interface && !addr_ifname_valid(c->interface))
+		return sj_fail(err, EINVAL, "interface: '%s' is not an interface name",
+			       c->interface);
 	/* A jail cannot make jails: it has no root on the host. */
 	if (c->children_max != 0)
 		return sj_fail(err, EINVAL, "children.max: jails inside jails are not "
 			       "supported; only 0 is");
+	if (c->cgroup && cg_parent_valid(c->cgroup, err) < 0)
+		return -1;
+	if (c->memory_swap > 0 && c->memory == SJ_LIMIT_NONE)
+		return sj_fail(err, EINVAL, "sysjail.memory_swap: limits swap beyond sysjail.memory, "
+			       "which is unlimited: set sysjail.memory too");
 	if (c->system_jail_user && !c->jail_user)
 		return sj_fail(err, EINVAL, "exec.system_jail_user needs exec.jail_user");
 	if (c->allow_set_hostname && !c->userns)

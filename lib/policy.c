@@ -45,6 +45,8 @@ static const struct constant {
 	{ "S_IFCHR", 0020000 }, { "S_IFIFO", 0010000 },
 	{ "PER_LINUX", 0 }, { "PER_LINUX32", 0x0008 }, { "UNAME26", 0x0020000 },
 	{ "ADDR_NO_RANDOMIZE", 0x0040000 }, { "PER_QUERY", 0xffffffff },
+	{ "SOL_IP", 0 }, { "SOL_IPV6", 41 }, { "IP_FREEBIND", 15 }, { "IP_TRANSPARENT", 19 },
+	{ "IPV6_TRANSPARENT", 75 }, { "IPV6_FREEBIND", 78 },
 };
 
 /* The errno values a rule may return. */

@@ -7,6 +7,7 @@
  *   RUNDIR/jail/JID        the jail's parameters, replaced atomically
  *   RUNDIR/name/NAME       symlink to "JID"
  *   RUNDIR/slot/N.lock     flock(2)ed while the jail owns uid slot N
+ *   RUNDIR/net/JID         the jail's addresses and host-side network (netreg.c)
  *
  * A jail is alive exactly while its JID.lock is locked: the lock belongs
  * to an open file that the jail's manager and its init share, so the
@@ -153,13 +154,51 @@ static void hint_write(int fd, int v)
 	(void)r;
 }
 
-/* Remove what a dead jail JID left: its entry and its name. */
+/*
+ * The jail's life lock file also says where its cgroups are ("cgroup=
+ * PARENT"), written when its jid is claimed: a purge after its maker
+ * died finds them from it, entry or not.
+ */
+static void note_cgroup(int lockfd, const char *parent)
+{
+	char note[96];
+	int n = snprintf(note, sizeof(note), "cgroup=%s\n", parent ? parent : SJ_CGROUP_PARENT);
+
+	/* Without the note, a purge leaves an empty group to the jid's
+	 * next owner, who replaces it. */
+	if (pwrite(lockfd, note, (size_t)n, 0) == n)
+		n = ftruncate(lockfd, n);
+	(void)n;
+}
+
+/* Remove dead jail JID's cgroups (empty ones: cgroup.c), as noted. */
+static void purge_cgroups(int dirfd, int jid)
+{
+	char path[64], note[96];
+	SJ_AUTOCLOSE int fd = -1;
+	sj_error ignored;
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "jail/%d.lock", jid);
+	fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0 || (n = pread(fd, note, sizeof(note) - 1, 0)) <= 7)
+		return;
+	note[n] = '\0';
+	note[strcspn(note, "\n")] = '\0';
+	if (strncmp(note, "cgroup=", 7) == 0)
+		cg_remove_orphan(note + 7, jid, 200, &ignored);
+}
+
+/* Remove what a dead jail JID left: its entry, its name, and what its
+ * network left on the host (netreg.c). */
 static void purge_jid(int dirfd, int jid)
 {
 	char path[64], name[NAME_MAX + 8], target[32];
 	FILE *f;
 	int fd;
 
+	netreg_purge(dirfd, jid);
+	purge_cgroups(dirfd, jid);
 	snprintf(path, sizeof(path), "jail/%d", jid);
 	fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 	if (fd >= 0 && (f = fdopen(fd, "re"))) {
@@ -302,6 +341,7 @@ int reg_reserve(struct sj_jail *j, sj_error *err)
 	r->jid_lock = claim_jid(r->dirfd, j->cfg.jid, &r->jid, err);
 	if (r->jid_lock < 0)
 		goto fail;
+	note_cgroup(r->jid_lock, j->cfg.cgroup);
 	if (j->cfg.name && claim_name(r->dirfd, j->cfg.name, r->jid, err) < 0)
 		goto fail;
 	if (j->cfg.userns) {
@@ -309,6 +349,9 @@ int reg_reserve(struct sj_jail *j, sj_error *err)
 		if (r->slot_lock < 0)
 			goto fail;
 	}
+	/* Its addresses, which no two running jails may hold. */
+	if (netreg_claim(j, err) < 0)
+		goto fail;
 	return 0;
 fail:
 	release_locked(j);
@@ -703,4 +746,44 @@ int reg_purge(int dirfd, int jid, int timeout_ms, sj_error *err)
 int reg_rewrite(struct sj_jail *j, sj_error *err)
 {
 	return write_entry(j, err);
+}
+
+/*
+ * Purge every jail whose life lock nobody holds: one whose maker and
+ * init both died leaves its files and its cgroups until a purge.  The
+ * lock file must still be the one we locked, or a new jail has taken
+ * the jid meanwhile.
+ */
+void reg_sweep(int dirfd)
+{
+	SJ_AUTOCLOSE int dfd = openat(dirfd, "jail", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	struct dirent *e;
+	DIR *d;
+
+	if (dfd < 0 || !(d = fdopendir(dfd)))
+		return;
+	dfd = -1;
+	while ((e = readdir(d))) {
+		char path[64], *end;
+		long jid = strtol(e->d_name, &end, 10);
+		SJ_AUTOCLOSE int fd = -1, lock = -1;
+		struct stat held, now;
+		sj_error ignored;
+
+		if (jid <= 0 || jid > JID_MAX || strcmp(end, ".lock") != 0)
+			continue;
+		snprintf(path, sizeof(path), "jail/%ld.lock", jid);
+		fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+		if (fd < 0 || flock(fd, LOCK_EX | LOCK_NB) < 0)
+			continue;
+		lock = lock_registry(dirfd, &ignored);
+		if (lock < 0 || fstat(fd, &held) < 0 || fstatat(dirfd, path, &now, AT_SYMLINK_NOFOLLOW) < 0 ||
+		    held.st_ino != now.st_ino || held.st_dev != now.st_dev)
+			continue;
+		purge_jid(dirfd, (int)jid);
+		unlinkat(dirfd, path, 0);
+		snprintf(path, sizeof(path), "jail/%ld.dying", jid);
+		unlinkat(dirfd, path, 0);
+	}
+	closedir(d);
 }

@@ -12,7 +12,10 @@
  *   userns.c    the jail's user namespace and its uid/gid range
  *   mount.c     the jail's root, /proc, /dev, /sys, masks, pivot_root
  *   fstab.c     jail.conf(5)'s mount lines: parsed, targets made
- *   net.c       the jail's network namespace
+ *   net.c       the jail's network namespace: modes, ownership, the init's part
+ *   netcfg.c    the jail's addresses and interfaces, made from outside
+ *   netreg.c    address claims and host-side records in the registry
+ *   netlink.c   rtnetlink through libnl-route-3 (netlink.h)
  *   caps.c      capability sets, no_new_privs
  *   policy.c    the seccomp policy language: parser, pure logic
  *   conf*.c     jail.conf(5): parser, resolution, files (conf.h)
@@ -22,6 +25,8 @@
  *   hooks.c     jail.conf(5)'s exec.* commands
  *   jail.c      the ordered set-up steps and their undo
  *   manage.c    running jails: find, list, modify, remove
+ *   limits.c    resource-limit values, and rlimits
+ *   cgroup.c    the jail's control groups: limits, membership, kill, use
  */
 #ifndef SJ_PRIVATE_H
 #define SJ_PRIVATE_H
@@ -32,6 +37,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <sys/resource.h>
 #include <sys/types.h>
 #include <time.h>
 #include <unistd.h>
@@ -89,6 +95,7 @@ int addr_list_parse(const char *text, int family, struct sj_addr_list *out, sj_e
 int addr_list_append(struct sj_addr_list *l, const struct sj_addr *a, sj_error *err);
 void addr_list_clear(struct sj_addr_list *l);
 int addr_format(const struct sj_addr *a, char *buf, size_t len);
+bool addr_ifname_valid(const char *name);
 
 /* params.c */
 enum sj_netmode {
@@ -105,6 +112,7 @@ struct sj_config {
 	char *hostname;
 	struct sj_addr_list ip4, ip6;
 	int ip4_mode, ip6_mode;		/* enum sj_netmode, -1: from the addresses */
+	char *interface;		/* interface: where addresses without one go */
 	bool persist;
 	char **command;			/* argv of the first process */
 	bool exec_clean;
@@ -140,6 +148,18 @@ struct sj_config {
 	bool mount_procfs;		/* mount.procfs: always true (/proc) */
 	int children_max;		/* children.max */
 	int sysvmsg, sysvsem, sysvshm;	/* enum sj_netmode as set, 0: unset */
+
+	/* Resource limits (limits.c, cgroup.c): a number, or SJ_LIMIT_NONE. */
+	char *cgroup;			/* sysjail.cgroup: the parent group (NULL: "sysjail") */
+	long long memory;		/* sysjail.memory: bytes */
+	long long memory_swap;		/* sysjail.memory_swap: bytes beyond memory */
+	long long maxproc;		/* sysjail.maxproc: processes and threads */
+	long long cpu_weight;		/* sysjail.cpu_weight: 1-10000 */
+	long long cpu_quota;		/* sysjail.cpu_quota: percent of one CPU */
+	struct sj_rlimit {
+		bool set;		/* else inherited from the jail's maker */
+		rlim_t soft, hard;
+	} rlimits[RLIM_NLIMITS];	/* sysjail.rlimit.*, by RLIMIT_* */
 };
 
 void params_init(struct sj_config *c);
@@ -202,6 +222,7 @@ int reg_lookup(int dirfd, const char *name, sj_error *err);
 int reg_load(int dirfd, int jid, struct sj_jail *j, sj_error *err);
 int reg_list(int dirfd, int **jids, size_t *n, sj_error *err);
 int reg_purge(int dirfd, int jid, int timeout_ms, sj_error *err);
+void reg_sweep(int dirfd);
 int reg_rewrite(struct sj_jail *j, sj_error *err);
 
 /* userns.c */
@@ -239,10 +260,21 @@ int mng_open_init(struct sj_jail *j, sj_error *err);
 int mng_each_process(const struct sj_jail *j, void (*fn)(int pidfd, pid_t pid, void *arg),
 		     void *arg);
 
-/* net.c */
+/* net.c, netcfg.c, netreg.c: the jail's network (net.h inside them). */
+struct sj_net;
+int net_mode(const struct sj_config *c, int family);
 bool net_private(const struct sj_config *c);
+int net_prepare(struct sj_jail *j, sj_error *err);
+void net_free(struct sj_jail *j);
+int net_clone_flags(const struct sj_jail *j);
+int net_keep_fd(const struct sj_jail *j);
 int net_setup_inside(const struct sj_jail *j, sj_error *err);
 int net_sysctls(const struct sj_jail *j, int proc, sj_error *err);
+int net_configure(struct sj_jail *j, sj_error *err);
+int net_hold(struct sj_jail *j, sj_error *err);
+void net_teardown(struct sj_jail *j);
+int netreg_claim(struct sj_jail *j, sj_error *err);
+void netreg_purge(int dirfd, int jid);
 
 /* caps.c */
 int caps_drop(const struct sj_config *c, sj_error *err);
@@ -292,6 +324,32 @@ void cmd_exec(const struct sj_cmd *c, struct sj_report *r) __attribute__((noretu
 /* init.c */
 int init_main(struct sj_jail *j);
 
+/* limits.c */
+#define SJ_LIMIT_NONE (-1LL)		/* "unlimited" */
+#define SJ_MAXPROC_DEFAULT 2048		/* a jail's processes and threads */
+#define SJ_CPU_WEIGHT_DEFAULT 100	/* the kernel's own */
+
+int lim_parse(const char *name, const char *value, void *field, sj_error *err);
+int lim_format(const char *name, const void *field, char *buf, size_t len);
+void lim_human(long long bytes, char *buf, size_t len);
+int lim_apply_rlimits(const struct sj_config *c, sj_error *err);
+
+/* cgroup.c */
+#define SJ_CGROUP_ROOT "/sys/fs/cgroup"
+#define SJ_CGROUP_PARENT "sysjail"	/* sysjail.cgroup's default */
+
+int cg_parent_valid(const char *name, sj_error *err);
+int cg_create(struct sj_jail *j, sj_error *err);
+void cg_destroy(struct sj_jail *j);
+int cg_join(const struct sj_jail *j, pid_t pid, sj_error *err);
+int cg_modify(struct sj_jail *j, const char *name, const char *value, sj_error *err);
+void cg_kill(const struct sj_jail *j);
+int cg_remove(const struct sj_jail *j, int timeout_ms, sj_error *err);
+void cg_ended(struct sj_jail *j, int status, bool remove);
+long long cg_oom_kills(const struct sj_jail *j);
+int cg_stats(const struct sj_jail *j, struct sj_stats *st);
+int cg_remove_orphan(const char *parent, int jid, int timeout_ms, sj_error *err);
+
 /* hooks.c: jail.conf(5)'s exec.* commands. */
 enum sj_hook {
 	HOOK_PRESTART,
@@ -329,6 +387,11 @@ struct sj_jail {
 	bool started;
 	bool found;			/* running, found in the registry */
 	bool dying;			/* being removed */
+	struct sj_net *net;		/* its network (net.c), NULL if none */
+	const char *cg_fake;		/* a directory standing in for /sys/fs/cgroup
+					 * (unit tests; see cgroup.c), or NULL */
+	char wait_reason[160];		/* why the command ended, if the kernel said */
+	long long oom_before;		/* the jail's memory kills at sj_attach(), or -1 */
 };
 
 #endif /* SJ_PRIVATE_H */

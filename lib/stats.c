@@ -159,6 +159,7 @@ int sj_jails_stats(sj_jail **jails, size_t n, struct sj_stats *out, sj_error *er
 		if (!jails[i]->found || mng_open_init(jails[i], &ignored) < 0)
 			continue;
 		fill_static(jails[i], &out[i]);
+		cg_stats(jails[i], &out[i]);
 		v[nv++] = (struct nsjail){ out[i].ns[0], jails[i]->init_pid, { &out[i], 0, false } };
 	}
 	qsort(v, nv, sizeof(*v), cmp_ns);

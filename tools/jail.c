@@ -51,7 +51,8 @@ static const char help_text[] =
 	"  -U user         run the command as USER from the jail's /etc/passwd\n"
 	"  --help          show this help\n"
 	"\n"
-	"Parameters: see jail(8) and jail.conf(5).\n";
+	"Parameters: see jail(8) and jail.conf(5).  A list parameter given again\n"
+	"adds to the list: ip4.addr=192.0.2.10 'ip4.addr=em0|192.0.2.11/24'.\n";
 
 static const int forwarded[] = {
 	SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH,
@@ -120,6 +121,10 @@ static sj_jail *new_jail(const struct opts *o)
 		die(&err);
 	if (o->rundir)
 		set(j, o, "sysjail.rundir", o->rundir);
+	/* Like SYSJAIL_RUNDIR: a registry's jails may need a parent cgroup
+	 * of their own (the tests' does). */
+	if (getenv("SYSJAIL_CGROUP"))
+		set(j, o, "sysjail.cgroup", getenv("SYSJAIL_CGROUP"));
 	if (o->clean)
 		set(j, o, "exec.clean", "true");
 	if (o->name)
@@ -131,7 +136,21 @@ static sj_jail *new_jail(const struct opts *o)
 	return j;
 }
 
-/* "param=value", "param" (boolean true), or "command=..." and the rest. */
+/* Whether parameter NAME is among the first N operands (names by now). */
+static bool given_before(char **argv, int n, const char *name)
+{
+	for (int i = 0; i < n; i++)
+		if (strcmp(argv[i], name) == 0)
+			return true;
+	return false;
+}
+
+/*
+ * "param=value", "param" (boolean true), or "command=..." and the rest.
+ * As FreeBSD's jail(8) does, a list parameter given again adds to the
+ * list (ip4.addr=A ip4.addr=B); "+=" is jail.conf(5)'s, and FreeBSD's
+ * command line has none either.
+ */
 static void set_params(sj_jail *j, const struct opts *o, int argc, char **argv)
 {
 	sj_error err;
@@ -145,8 +164,19 @@ static void set_params(sj_jail *j, const struct opts *o, int argc, char **argv)
 				die(&err);
 			return;
 		}
+		if (eq && eq > argv[i] && eq[-1] == '+') {
+			eq[-1] = '\0';
+			fprintf(stderr, "jail: %s+=: '+=' is for jail.conf(5); on the command line, "
+				"give %s again to add to it\n", argv[i], argv[i]);
+			exit(1);
+		}
 		if (eq)
 			*eq = '\0';
+		if ((sj_param_flags(argv[i]) & SJ_PARAM_LIST) && given_before(argv, i, argv[i])) {
+			if (sj_jail_add(j, argv[i], eq ? eq + 1 : NULL, &err) < 0)
+				die(&err);
+			continue;
+		}
 		set(j, o, argv[i], eq ? eq + 1 : NULL);
 	}
 }
@@ -221,6 +251,9 @@ static int create(sj_jail *j, const struct opts *o, sj_error *err)
 		return -1;
 	}
 	running = NULL;
+	/* Such as "the command was killed: out of memory (...)". */
+	if (sj_wait_reason(j))
+		fprintf(stderr, "jail: %s\n", sj_wait_reason(j));
 	return status;
 }
 

@@ -18,9 +18,9 @@ static const char usage_text[] =
 
 static const char help_text[] =
 	"\n"
-	"Run a command in a running jail, inside all of its namespaces and with\n"
-	"its confinement.  Without a command, /bin/sh.  jexec exits with the\n"
-	"command's status.\n"
+	"Run a command in a running jail, inside all of its namespaces and\n"
+	"control groups and with its confinement.  Without a command, /bin/sh.\n"
+	"jexec exits with the command's status.\n"
 	"\n"
 	"  -d dir      run in DIR (in the jail); default: the jail's root\n"
 	"  -l          a clean environment, in the user's home (exec.clean)\n"
@@ -58,6 +58,7 @@ int main(int argc, char **argv)
 	static char *shell[] = { sh, NULL };
 	struct sigaction sa = { .sa_sigaction = forward, .sa_flags = SA_SIGINFO | SA_RESTART };
 	struct sj_exec e = { 0 };
+	const char *why_ended;
 	char why[80];
 	sj_error err;
 	sj_jail *j;
@@ -106,9 +107,14 @@ int main(int argc, char **argv)
 		fprintf(stderr, "jexec: %s\n", err.msg);
 		return err.status ? err.status : 1;
 	}
-	sj_jail_free(j);
 	while (waitpid(child, &status, 0) < 0)
 		if (errno != EINTR)
 			return 1;
-	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+	status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+	/* The kernel's out-of-memory killer, within the jail's limit. */
+	why_ended = sj_attach_reason(j, status);
+	if (why_ended)
+		fprintf(stderr, "jexec: %s\n", why_ended);
+	sj_jail_free(j);
+	return status;
 }

@@ -1,7 +1,8 @@
 /*
  * sjls(8): running jails as a Linux operator wants to see them: their
- * processes, memory, CPU time, uptime and namespaces, and (-p) the
- * process tree; as a table or JSON.
+ * processes, memory, CPU time, uptime, use against their limits (from
+ * their cgroups) and namespaces, and (-p) the process tree; as a table
+ * or JSON.
  *
  *   sjls [-pv] [--json] [jail ...]
  */
@@ -18,7 +19,8 @@ static const char usage_text[] = "usage: sjls [-pv] [--json] [jail ...]\n";
 static const char help_text[] =
 	"\n"
 	"Show running jails with what they use: processes, resident memory, CPU\n"
-	"time (with that of reaped children), uptime.\n"
+	"time (with that of reaped children), uptime, and from their cgroups\n"
+	"memory, processes and threads against their limits, and CPU quota.\n"
 	"\n"
 	"  -p          each jail's process tree\n"
 	"  -v          each jail's namespaces\n"
@@ -74,6 +76,33 @@ static const char *get(sj_jail *j, const char *name, char *buf, size_t len)
 	return buf;
 }
 
+/* "USE/LIMIT" from a jail's cgroup: "-" for no limit, "?" for unknown. */
+static void use_of(long long use, long long max, bool bytes, char *buf, size_t len)
+{
+	char u[24] = "?", m[24] = "?";
+
+	if (use >= 0 && bytes)
+		human_bytes((unsigned long long)use, u, sizeof(u));
+	else if (use >= 0)
+		snprintf(u, sizeof(u), "%lld", use);
+	if (max == -1)
+		snprintf(m, sizeof(m), "-");
+	else if (max >= 0 && bytes)
+		human_bytes((unsigned long long)max, m, sizeof(m));
+	else if (max >= 0)
+		snprintf(m, sizeof(m), "%lld", max);
+	snprintf(buf, len, "%s/%s", u, m);
+}
+
+/* A cgroup figure for JSON: null when not known, or for no limit. */
+static void json_number(const char *key, long long v, bool last)
+{
+	if (v < 0)
+		printf("\"%s\":null%s", key, last ? "" : ",");
+	else
+		printf("\"%s\":%lld%s", key, v, last ? "" : ",");
+}
+
 /* Children of PARENT (host pids), depth-first, as a tree. */
 static void tree(const struct sj_stats *st, pid_t parent, int depth)
 {
@@ -109,15 +138,26 @@ static void orphans(const struct sj_stats *st)
 static void show_text(sj_jail *j, const struct sj_stats *st, bool procs, bool verbose)
 {
 	char mem[16], up[48], cpu[32], name[80], host[80], path[4096];
+	char cgmem[56] = "-", tasks[56] = "-", quota[24] = "-";
 	double secs = st->ticks_per_second ? (double)st->cpu_ticks / st->ticks_per_second : 0;
 
 	human_bytes(st->rss, mem, sizeof(mem));
 	human_time((unsigned long long)st->uptime, up, sizeof(up));
 	snprintf(cpu, sizeof(cpu), "%.2fs", secs);
 	get(j, "name", name, sizeof(name));
-	printf("%5d %-12.12s %6zu %8s %9s %8s %-20.20s %s\n", sj_jail_jid(j),
-	       *name ? name : "-", st->nprocs, mem, cpu, up,
+	if (st->has_cgroup) {
+		use_of(st->memory, st->memory_max, true, cgmem, sizeof(cgmem));
+		use_of(st->tasks, st->tasks_max, false, tasks, sizeof(tasks));
+		if (st->cpu_quota >= 0)
+			snprintf(quota, sizeof(quota), "%lld%%", st->cpu_quota);
+	}
+	printf("%5d %-12.12s %6zu %8s %9s %8s %15s %11s %6s %-20.20s %s\n", sj_jail_jid(j),
+	       *name ? name : "-", st->nprocs, mem, cpu, up, cgmem, tasks, quota,
 	       get(j, "host.hostname", host, sizeof(host)), get(j, "path", path, sizeof(path)));
+	if (verbose && st->has_cgroup)
+		printf("      cgroup: %.2fs of CPU, %lld killed for want of memory\n",
+		       st->cpu_usec >= 0 ? (double)st->cpu_usec / 1e6 : 0.0,
+		       st->oom_kills > 0 ? st->oom_kills : 0);
 	if (verbose) {
 		printf("      namespaces:");
 		for (int i = 0; i < SJ_NS_COUNT; i++)
@@ -152,7 +192,21 @@ static void show_json(sj_jail *j, const struct sj_stats *st, bool first)
 	       (long long)st->uptime);
 	for (int i = 0; i < SJ_NS_COUNT; i++)
 		printf("%s\"%s\":%lu", i ? "," : "", sj_ns_name(i), st->ns[i]);
-	printf("},\"tree\":[");
+	printf("},\"cgroup\":");
+	if (st->has_cgroup) {
+		putchar('{');
+		json_number("memory", st->memory, false);
+		json_number("memory_max", st->memory_max, false);
+		json_number("tasks", st->tasks, false);
+		json_number("tasks_max", st->tasks_max, false);
+		json_number("cpu_usec", st->cpu_usec, false);
+		json_number("cpu_quota_percent", st->cpu_quota, false);
+		json_number("oom_kills", st->oom_kills, true);
+		putchar('}');
+	} else {
+		printf("null");
+	}
+	printf(",\"tree\":[");
 	for (size_t i = 0; i < st->nprocs; i++) {
 		const struct sj_proc *p = &st->procs[i];
 
@@ -219,8 +273,8 @@ int main(int argc, char **argv)
 	if (json)
 		printf("{\"jails\":[");
 	else
-		printf("%5s %-12s %6s %8s %9s %8s %-20s %s\n", "JID", "NAME", "PROCS", "RSS",
-		       "CPU", "UPTIME", "HOSTNAME", "PATH");
+		printf("%5s %-12s %6s %8s %9s %8s %15s %11s %6s %-20s %s\n", "JID", "NAME", "PROCS",
+		       "RSS", "CPU", "UPTIME", "MEMORY", "TASKS", "CPUMAX", "HOSTNAME", "PATH");
 	stats = calloc(n ? n : 1, sizeof(*stats));
 	if (!stats || sj_jails_stats(jails, n, stats, &err) < 0) {
 		fprintf(stderr, "sjls: %s\n", stats ? err.msg : "out of memory");

@@ -17,6 +17,9 @@ TEST_TIMEOUT=${TEST_TIMEOUT:-120}
 
 # Our own registry, so tests never see (or touch) the machine's jails.
 export SYSJAIL_RUNDIR=/run/sysjail-tests.$$
+# Our own parent cgroup (sysjail.cgroup), removed when we end: the tests'
+# jails' groups are never among the machine's jails'.
+export SYSJAIL_CGROUP=sysjail-tests-$$
 WORK=$(mktemp -d /var/tmp/sysjail-tests.XXXXXX)
 ROOT=$WORK/root
 
@@ -34,6 +37,18 @@ lib_cleanup() {
 	done
 	rm -rf "$WORK"
 	rm -rf "$SYSJAIL_RUNDIR"
+	# Our parent cgroup in each hierarchy, and what a test left in it
+	# (that test failed already), once the processes killed above are gone.
+	local d
+	for d in /sys/fs/cgroup/"$SYSJAIL_CGROUP" /sys/fs/cgroup/*/"$SYSJAIL_CGROUP"; do
+		[ -d "$d" ] || continue
+		for _ in $(seq 50); do
+			rmdir "$d"/*/ 2>/dev/null
+			rmdir "$d" 2>/dev/null && break
+			sleep 0.1
+		done
+		[ -d "$d" ] && echo "# cgroup $d is left: it still holds processes"
+	done
 }
 trap lib_cleanup EXIT
 
@@ -133,6 +148,13 @@ _snapshot() {
 			'index($2, b) == 1 || index($2, w) == 1 { split($1, d, "/"); print d[3] }' | sort
 		echo "## named network namespaces"
 		ip netns list 2>/dev/null
+		echo "## cgroups under our parent group"
+		# A jail whose maker and init were both killed (kill_jail)
+		# leaves its empty groups to the next listing, which purges
+		# them: list, as the operator's next jls would.
+		"$SJ_BUILD/jls" >/dev/null 2>&1
+		find /sys/fs/cgroup/"$SYSJAIL_CGROUP" /sys/fs/cgroup/*/"$SYSJAIL_CGROUP" \
+			-mindepth 1 -maxdepth 1 -type d | sort
 		echo "## live registry entries"
 		for l in "$SYSJAIL_RUNDIR"/jail/*.lock; do
 			[ -e "$l" ] || continue
@@ -205,9 +227,12 @@ run_one() {
 	rm -f "$out"
 }
 
+# SJ_TESTS, if set, is an extended regular expression: only the tests
+# whose names (without test_) match it run.
 run_tests() {
 	local t
 	for t in $(declare -F | awk '{print $3}' | grep '^test_'); do
+		[ -n "${SJ_TESTS:-}" ] && ! grep -Eq -- "$SJ_TESTS" <<<"${t#test_}" && continue
 		run_one "$t"
 	done
 }

@@ -27,7 +27,9 @@ fixtures() {
 run_sjtest() {
 	local before after
 	before=$(fixtures)
-	capture "$SJTEST" "$@"
+	# SJTEST_NETNS: run it in that network namespace (nsenter leaves
+	# /sys, and so the cgroups, as they are).
+	capture ${SJTEST_NETNS:+nsenter --net=/run/netns/$SJTEST_NETNS} "$SJTEST" "$@"
 	after=$(fixtures)
 	[ "$before" = "$after" ] ||
 		fail "sjtest $* left behind: $(diff <(echo "$before") <(echo "$after") | grep '^>')"
@@ -58,9 +60,9 @@ test_default_jail_holds() {
 	bad=$(results | awk '$2 != "held" && $2 != "n/a"')
 	expect_eq "$bad" "" "probes that did not hold"
 	expect_eq "$(results | awk '$2 == "n/a" { print $1 }' | tr '\n' ' ')" \
-		"bind-freebind bind-freebind-i386 fork-bomb memory-hog " "probes not applicable"
-	expect_match "$out" $'\n''fork-bomb +resource +n/a +the jail sets no process limit' \
-		"the fork bomb's reason"
+		"bind-freebind bind-freebind-i386 memory-hog " "probes not applicable"
+	expect_match "$out" $'\n''fork-bomb +resource +held +fork failed with EAGAIN after' \
+		"a fork bomb stopped by the default process limit"
 	expect_match "$out" $'\n''memory-hog +resource +n/a +the jail sets no memory limit' \
 		"the memory hog's reason"
 	expect_match "$out" $'\n''kill-host-process +process +held +ESRCH' "kill of a host process"
@@ -172,13 +174,24 @@ test_bad_options() {
 }
 
 test_jail_conf() {
-	local conf=$WORK/jail.conf bad
+	local conf=$WORK/jail.conf bad SJTEST_NETNS=sjt-sjtest-$BASHPID
 	make_root "$ROOT"
+	# The jail's address gets a veth and a host route: in a namespace the
+	# test makes, whose nic0 stands in for the machine's network.
+	defer "ip netns del $SJTEST_NETNS"
+	ip netns add "$SJTEST_NETNS" || fail "ip netns add $SJTEST_NETNS"
+	ip -n "$SJTEST_NETNS" link set lo up
+	ip -n "$SJTEST_NETNS" link add nic0 type veth peer name nic1 || fail "the test NIC"
+	ip -n "$SJTEST_NETNS" addr add 192.0.2.1/24 dev nic0
+	ip -n "$SJTEST_NETNS" link set nic0 up
+	ip -n "$SJTEST_NETNS" link set nic1 up
 	cat >"$conf" <<-EOF
 	www {
 		path = "$ROOT";
 		host.hostname = "www.example";
 		ip4.addr = 192.0.2.77;
+		maxproc = 100;
+		sysjail.memory = 64M;
 		allow.raw_sockets;
 		allow.sysvipc;
 		persist;
@@ -194,9 +207,16 @@ test_jail_conf() {
 	expect_eq "$bad" "" "probes that did not hold"
 	expect_match "$out" $'\n''sysv-shm-host +ipc +n/a +the jail has allow.sysvipc' \
 		"System V IPC shared by allow.sysvipc"
-	# The address is recorded, not wired yet: the jail has loopback only.
-	expect_match "$out" $'\n''bind-freebind +network +n/a +the jail has no address' \
-		"a jail without a wired address"
+	expect_match "$out" $'\n''fork-bomb +resource +held +fork failed with EAGAIN after' \
+		"the fork bomb against maxproc"
+	expect_match "$out" $'\n''memory-hog +resource +held +killed \(out of memory\) after' \
+		"the memory hog against sysjail.memory"
+	# The jail has its address; it binds no other, with or without
+	# IP_FREEBIND (allow.raw_sockets does not change that).
+	expect_match "$out" $'\n''bind-freebind +network +held +IP_FREEBIND: EPERM' \
+		"IP_FREEBIND in a jail with an address"
+	expect_match "$out" $'\n''bind-host-address +network +held +EADDRNOTAVAIL' \
+		"the host's address"
 	expect_eq "$(ls -A "$ROOT" | grep '^\.sjtest')" "" "sjtest's directory in the jail's root"
 	expect_error "^sjtest: .*nosuch" -- "$SJTEST" -f "$conf" nosuch
 }

@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/ptrace.h>
 #include <sys/socket.h>
@@ -280,6 +281,20 @@ static int cmd_ls(const char *path)
 	return 0;
 }
 
+/* Touch MIB mebibytes, one at a time: "ok MIB" unless something stops it. */
+static int cmd_hog(long mib)
+{
+	for (long i = 0; i < mib; i++) {
+		char *p = mmap(NULL, 1 << 20, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+			       -1, 0);
+
+		if (p == MAP_FAILED)
+			return result(-1);
+		memset(p, 0x5a, 1 << 20);
+	}
+	return result(mib);
+}
+
 static int cmd_ptrace(pid_t pid)
 {
 	long r = ptrace(PTRACE_SEIZE, pid, NULL, NULL);
@@ -295,7 +310,9 @@ static const char usage_text[] =
 	"       sjprobe ps | fds | id | caps | orphan | sigwait\n"
 	"       sjprobe kill PID [SIG] | ptrace PID\n"
 	"       sjprobe read PATH | write PATH TEXT | stat PATH | ls PATH\n"
-	"       sjprobe chroot-escape PATH | tiocsti [FD] | exit CODE | sleep SECS\n";
+	"       sjprobe chroot-escape PATH | tiocsti [FD] | exit CODE | sleep SECS\n"
+	"       sjprobe hog MIB\n"
+	"       sjprobe bind ADDRESS [PORT [freebind]]\n";
 
 int main(int argc, char **argv)
 {
@@ -337,8 +354,12 @@ int main(int argc, char **argv)
 				      (unsigned long)TIOCSTI, "x"));
 	if (!strcmp(c, "exit") && argc > 2)
 		return atoi(argv[2]);
+	if (!strcmp(c, "hog") && argc > 2)
+		return cmd_hog(atol(argv[2]));
 	if (!strcmp(c, "sleep") && argc > 2)
 		return result(sleep((unsigned)atoi(argv[2])));
+	if (!strcmp(c, "bind") && argc > 2)
+		return probe_bind(argc - 2, argv + 2);
 	fputs(usage_text, stderr);
 	return 2;
 }

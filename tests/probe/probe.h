@@ -36,4 +36,7 @@ unsigned long probe_low_arg(const char *s);
 /* Make system call NR through int $0x80; -1 and errno on failure. */
 long probe_int80(long nr, const unsigned long a[6]);
 
+/* netprobe.c: sjprobe bind ADDRESS [PORT [freebind]]. */
+int probe_bind(int argc, char **argv);
+
 #endif

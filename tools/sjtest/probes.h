@@ -153,7 +153,7 @@
 #define SJT_I386_SUFFIX "-i386"
 
 /* Bounds of the resource probes, whatever the jail's limits. */
-#define SJT_FORK_BOUND 2048		/* processes */
+#define SJT_FORK_BOUND 4096		/* processes: above a jail's default 2048 */
 #define SJT_MEMORY_BOUND 384		/* MiB */
 #define SJT_CONTROL_FORKS 256		/* the control's bound */
 #define SJT_CONTROL_MEMORY 128		/* MiB */

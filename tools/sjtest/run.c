@@ -187,6 +187,9 @@ static int make_jail(struct env *e, sj_error *err)
 		return -1;
 	if (rundir && *rundir && set(e, "sysjail.rundir", rundir, err) < 0)
 		return -1;
+	/* Like SYSJAIL_RUNDIR, as jail(8) takes it. */
+	if (getenv("SYSJAIL_CGROUP") && set(e, "sysjail.cgroup", getenv("SYSJAIL_CGROUP"), err) < 0)
+		return -1;
 	return 0;
 }
 
@@ -376,15 +379,22 @@ static void remove_fixtures(struct env *e)
 }
 
 /*
- * The jail's resource limits (issue 7: none exist yet): -1 when the jail
- * sets none, and the resource probes then say so instead of proving only
- * their own bound.
+ * The jail's resource limit WHAT ("processes", or "memory" in MiB): -1
+ * when the jail sets none, and the resource probes then say so instead
+ * of proving only their own bound.
  */
 static long jail_limit(struct env *e, const char *what)
 {
-	(void)e;
-	(void)what;
-	return -1;
+	bool memory = strcmp(what, "memory") == 0;
+	char v[32];
+	sj_error err;
+	long long n;
+
+	if (sj_jail_get(e->j, memory ? "sysjail.memory" : "sysjail.maxproc", v, sizeof(v),
+			&err) < 0 || strcmp(v, "unlimited") == 0)
+		return -1;
+	n = strtoll(v, NULL, 10);
+	return (long)(memory ? n >> 20 : n);
 }
 
 /* Ours, and the name of every probe selected. */
