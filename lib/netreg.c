@@ -120,39 +120,6 @@ static int journal_read(int dirfd, int jid, struct journal *jn)
 	return 0;
 }
 
-/* The jids that have a journal. */
-static int list_journals(int dirfd, int **jids, size_t *n, sj_error *err)
-{
-	SJ_AUTOCLOSE int fd = openat(dirfd, "net", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	size_t cap = 0;
-	struct dirent *e;
-	DIR *d;
-
-	*jids = NULL;
-	*n = 0;
-	if (fd < 0 || !(d = fdopendir(fd)))
-		return errno == ENOENT ? 0 : sj_fail_errno(err, "registry net");
-	fd = -1;
-	while ((e = readdir(d))) {
-		int jid = atoi(e->d_name);
-
-		if (jid <= 0)
-			continue;
-		if (*n == cap) {
-			int *v = realloc(*jids, (cap = cap ? cap * 2 : 16) * sizeof(*v));
-
-			if (!v) {
-				closedir(d);
-				return sj_fail(err, ENOMEM, "out of memory");
-			}
-			*jids = v;
-		}
-		(*jids)[(*n)++] = jid;
-	}
-	closedir(d);
-	return 0;
-}
-
 static bool same_addr(const struct sj_addr *a, const struct sj_addr *b)
 {
 	return a->family == b->family &&
@@ -167,7 +134,7 @@ static bool proxy_in_use(int dirfd, int jid, const struct proxy *p)
 	size_t n = 0;
 	sj_error ignored;
 
-	if (list_journals(dirfd, &jids, &n, &ignored) < 0)
+	if (reg_list_in(dirfd, "net", &jids, &n, &ignored) < 0)
 		return true;
 	for (size_t i = 0; i < n && !used; i++) {
 		struct journal other;
@@ -264,7 +231,7 @@ static int scan(const struct sj_jail *j, sj_error *err)
 	size_t n = 0;
 	int r = 0;
 
-	if (list_journals(j->reg.dirfd, &jids, &n, err) < 0)
+	if (reg_list_in(j->reg.dirfd, "net", &jids, &n, err) < 0)
 		return -1;
 	for (size_t i = 0; i < n && r == 0; i++) {
 		struct journal jn;

@@ -677,7 +677,13 @@ static int cmp_jid(const void *a, const void *b)
 /* The jids with an entry, ascending (alive or not: see reg_alive()). */
 int reg_list(int dirfd, int **jids, size_t *n, sj_error *err)
 {
-	SJ_AUTOCLOSE int fd = openat(dirfd, "jail", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	return reg_list_in(dirfd, "jail", jids, n, err);
+}
+
+/* The jids named by files in the registry's directory SUB, ascending. */
+int reg_list_in(int dirfd, const char *sub, int **jids, size_t *n, sj_error *err)
+{
+	SJ_AUTOCLOSE int fd = openat(dirfd, sub, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	size_t cap = 0;
 	struct dirent *e;
 	DIR *d;
@@ -685,7 +691,7 @@ int reg_list(int dirfd, int **jids, size_t *n, sj_error *err)
 	*jids = NULL;
 	*n = 0;
 	if (fd < 0 || !(d = fdopendir(fd)))
-		return errno == ENOENT ? 0 : sj_fail_errno(err, "registry");
+		return errno == ENOENT ? 0 : sj_fail_errno(err, "registry %s", sub);
 	fd = -1;
 	while ((e = readdir(d))) {
 		char *end;

@@ -221,6 +221,7 @@ int reg_mark_dying(int dirfd, int jid, sj_error *err);
 int reg_lookup(int dirfd, const char *name, sj_error *err);
 int reg_load(int dirfd, int jid, struct sj_jail *j, sj_error *err);
 int reg_list(int dirfd, int **jids, size_t *n, sj_error *err);
+int reg_list_in(int dirfd, const char *sub, int **jids, size_t *n, sj_error *err);
 int reg_purge(int dirfd, int jid, int timeout_ms, sj_error *err);
 void reg_sweep(int dirfd);
 int reg_rewrite(struct sj_jail *j, sj_error *err);

@@ -111,6 +111,30 @@ _run_defers() {
 	_defers=()
 }
 
+# Remove every jail of our registry (a deferred command, so a test's
+# persistent jails go however it ends).
+remove_all() {
+	"$JAIL" -r '*' >/dev/null 2>&1
+	return 0
+}
+
+# A persistent jail on $ROOT with the parameters given, removed when the
+# test ends.
+persistent() {
+	"$JAIL" -c path="$ROOT" persist "$@" || fail "creating a persistent jail ($*)"
+	defer remove_all
+}
+
+# Wait up to 5 s until jls lists jail $1.
+wait_listed() {
+	local _
+	for _ in $(seq 100); do
+		"$SJ_BUILD/jls" -j "$1" jid >/dev/null 2>&1 && return 0
+		sleep 0.05
+	done
+	return 1
+}
+
 # A minimal jail root: the static probes, busybox, /etc/passwd and group.
 make_root() {
 	local dir=$1

@@ -10,16 +10,6 @@ SJLS=$SJ_BUILD/sjls
 SJTEST=$SJ_BUILD/sjtest
 CG=/sys/fs/cgroup
 
-remove_all() {
-	"$JAIL" -r '*' >/dev/null 2>&1
-	return 0
-}
-
-persistent() {
-	"$JAIL" -c path="$ROOT" persist "$@" || fail "creating a persistent jail ($*)"
-	defer remove_all
-}
-
 # The directory of jail $2's group for controller $1 (or "v2": its v2
 # group): through cgroup v2 where its root enables the controller, else
 # the controller's v1 hierarchy.
@@ -284,10 +274,7 @@ test_removal_leaves_no_group() {
 	# Its maker killed: jail -r still removes the groups.
 	"$JAIL" -c name=mk jid=78 path="$ROOT" command=/bin/sleep 60 &
 	pid=$!
-	for _ in $(seq 100); do
-		"$JLS" -j mk jid >/dev/null 2>&1 && break
-		sleep 0.05
-	done
+	wait_listed mk || fail "jail mk never listed"
 	kill -KILL "$pid"
 	wait "$pid" 2>/dev/null
 	[ -n "$(groups_of 78)" ] || fail "no groups while the jail runs"
@@ -296,10 +283,7 @@ test_removal_leaves_no_group() {
 	# Its maker killed, and then its command ended: the next listing purges it.
 	"$JAIL" -c name=mk2 jid=79 path="$ROOT" command=/bin/sleep 1 &
 	pid=$!
-	for _ in $(seq 100); do
-		"$JLS" -j mk2 jid >/dev/null 2>&1 && break
-		sleep 0.05
-	done
+	wait_listed mk2 || fail "jail mk2 never listed"
 	kill -KILL "$pid"
 	wait "$pid" 2>/dev/null
 	sleep 1.5

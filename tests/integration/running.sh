@@ -6,17 +6,6 @@ JLS=$SJ_BUILD/jls
 JEXEC=$SJ_BUILD/jexec
 SJLS=$SJ_BUILD/sjls
 
-# Remove every jail of our registry when a test ends, however it ends.
-remove_all() {
-	"$JAIL" -r '*' >/dev/null 2>&1
-	return 0
-}
-
-persistent() {
-	"$JAIL" -c path="$ROOT" persist "$@" || fail "creating a persistent jail ($*)"
-	defer remove_all
-}
-
 # Start a workload in running jail $1 with jexec, in the background.
 workload() {
 	local jail=$1
