@@ -84,7 +84,7 @@ static void check_cond(const struct pol_cond *c)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct input in = { NULL, 0 };
-	struct pol_loader ld = { include, NULL, &in };
+	struct pol_loader ld = { include, NULL, &in, NULL, NULL };
 	const char *text = (const char *)data + 1, *split;
 	size_t len = size ? size - 1 : 0;
 	struct pol p;

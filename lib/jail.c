@@ -34,6 +34,7 @@ sj_jail *sj_jail_new(sj_error *err)
 	j->sock_host = j->sock_init = -1;
 	j->init_pid = -1;
 	j->init_pidfd = -1;
+	j->audit = (struct sj_audit){ .sock = -1, .pid = -1, .pidfd = -1 };
 	return j;
 }
 
@@ -58,6 +59,7 @@ void sj_jail_free(sj_jail *j)
 		close_fd(&j->reg.slot_lock);
 		close_fd(&j->reg.dirfd);
 	}
+	audit_release(j);
 	sc_release(j);
 	fstab_free(j);
 	users_free(&j->cred);
@@ -115,6 +117,12 @@ int sj_jail_set_command(sj_jail *j, char *const argv[], sj_error *err)
 	free(j->cfg.command);
 	j->cfg.command = v;
 	return 0;
+}
+
+void sj_jail_set_log(sj_jail *j, sj_jail_log_fn *fn, void *ctx)
+{
+	j->log = fn;
+	j->log_ctx = ctx;
 }
 
 int sj_jail_jid(const sj_jail *j)
@@ -251,6 +259,7 @@ static const struct step {
 	{ "user", resolve_user, free_user },
 	{ "registry", reg_reserve, reg_release },
 	{ "seccomp", sc_prepare, sc_release },
+	{ "log-denied", audit_prepare, audit_undo },
 	{ "user namespace", uns_create, uns_close },
 	{ "root", mnt_prepare_root, mnt_close_root },
 	{ "channel", open_channel, close_channel },
@@ -258,6 +267,21 @@ static const struct step {
 	{ "registry entry", reg_publish, NULL },
 	{ "exec.created", hook_created, NULL },
 };
+
+/* A message for sj_jail_set_log()'s function, if there is one. */
+static void say(const struct sj_jail *j, const char *fmt, ...) SJ_PRINTF(2, 3);
+static void say(const struct sj_jail *j, const char *fmt, ...)
+{
+	char msg[SJ_ERROR_MAX + 64];
+	va_list ap;
+
+	if (!j->log)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	j->log(j->log_ctx, msg);
+}
 
 static void undo_from(struct sj_jail *j, size_t n)
 {
@@ -272,16 +296,31 @@ int sj_create(sj_jail *j, sj_error *err)
 	if (j->created)
 		return sj_fail(err, EBUSY, "the jail is already created");
 	for (size_t i = 0; i < SJ_NELEM(create_steps); i++) {
+		struct timespec t0, t1;
+
+		clock_gettime(CLOCK_MONOTONIC, &t0);
 		if (create_steps[i].apply(j, err) < 0) {
+			say(j, "step '%s' failed: %s", create_steps[i].name, err->msg);
 			undo_from(j, i);
 			return -1;
 		}
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		say(j, "step '%s' done in %.3f ms", create_steps[i].name,
+		    (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6);
 	}
 	/* The init holds what it needs of these now. */
 	close_fd(&j->userns_fd);
+	close_fd(&j->audit.sock);
 	mnt_close_root(j);
 	j->created = true;
 	return 0;
+}
+
+int sj_spawn(sj_jail *j, sj_error *err)
+{
+	if (sj_create(j, err) < 0)
+		return -1;
+	return sj_start(j, err);
 }
 
 /* Undo everything sj_create() did; for a jail whose start failed. */
@@ -375,6 +414,7 @@ int sj_wait(sj_jail *j, int *status, sj_error *err)
 		return sj_fail_errno(err, "waiting for the jail");
 	*status = si.si_code == CLD_EXITED ? si.si_status : 128 + si.si_status;
 	close_fd(&j->init_pidfd);
+	audit_finish(j);
 	reg_release(j);
 	sc_release(j);
 	j->created = j->started = false;

@@ -27,6 +27,12 @@ enum param_type {
 	PT_INT,				/* 0 .. INT_MAX */
 	PT_LIST,			/* strings, each value one element */
 	PT_SYSVIPC,			/* new | inherit, onto allow.sysvipc */
+	PT_LAYOUT,			/* a list, each element checked by layout.c */
+	PT_ENVSET,			/* a list of VAR=VALUE */
+	PT_ENVNAME,			/* a list of VAR */
+	PT_ID,				/* a uid or gid, -1 (shown empty): unset */
+	PT_SHARENET,			/* a boolean onto ip4 and ip6: no field */
+	PT_LOGDEST,			/* "-" (stderr) or an absolute path; no value: "-" */
 };
 
 enum param_flags {
@@ -120,6 +126,34 @@ static const struct param params[] = {
 	P("sysjail.userns", PT_BOOL, userns, 0),
 	P("sysjail.seccomp", PT_STRING, seccomp, 0),
 	P("sysjail.rundir", PT_PATH, rundir, PF_TOOL),
+	/* sysjail(8)'s: each name is its long option (--ro-bind SRC DST is
+	 * ro-bind += "SRC DST"). */
+	P("bind", PT_LAYOUT, bind, PF_LIST | PF_JAIL8),
+	P("ro-bind", PT_LAYOUT, ro_bind, PF_LIST | PF_JAIL8),
+	P("tmpfs", PT_LAYOUT, tmpfs, PF_LIST | PF_JAIL8),
+	P("dev", PT_LAYOUT, dev, PF_LIST | PF_JAIL8),
+	P("proc", PT_LAYOUT, proc, PF_LIST | PF_JAIL8),
+	P("dir", PT_LAYOUT, dir, PF_LIST | PF_JAIL8),
+	P("symlink", PT_LAYOUT, symlink, PF_LIST | PF_JAIL8),
+	P("chmod", PT_LAYOUT, chmod, PF_LIST | PF_JAIL8),
+	P("chdir", PT_PATH, chdir, PF_JAIL8),
+	P("setenv", PT_ENVSET, setenv, PF_LIST | PF_JAIL8),
+	P("unsetenv", PT_ENVNAME, unsetenv, PF_LIST | PF_JAIL8),
+	P("clearenv", PT_BOOL, clearenv, PF_JAIL8),
+	P("uid", PT_ID, uid, PF_JAIL8),
+	P("gid", PT_ID, gid, PF_JAIL8),
+	{ "share-net", PT_SHARENET, 0, PF_JAIL8 },
+	P("new-session", PT_BOOL, new_session, PF_JAIL8),
+	P("die-with-parent", PT_BOOL, die_with_parent, PF_JAIL8),
+	P("log-denied", PT_LOGDEST, log_denied, PF_JAIL8),
+};
+
+/* Short names sysjail(8) gives parameters of FreeBSD's or of its own. */
+static const struct {
+	const char *alias, *name;
+} aliases[] = {
+	{ "hostname", "host.hostname" },
+	{ "seccomp", "sysjail.seccomp" },
 };
 
 #undef P
@@ -138,6 +172,7 @@ void params_init(struct sj_config *c)
 	c->userns = true;
 	c->mount_devfs = c->mount_fdescfs = c->mount_procfs = true;
 	c->stop_timeout = 10;		/* FreeBSD's default */
+	c->uid = c->gid = -1;
 }
 
 static void argv_free(char **v)
@@ -159,6 +194,7 @@ void params_free(struct sj_config *c)
 		case PT_PATH:
 		case PT_NAME:
 		case PT_HOSTNAME:
+		case PT_LOGDEST:
 			free(*(char **)field);
 			break;
 		case PT_ADDR4:
@@ -167,6 +203,9 @@ void params_free(struct sj_config *c)
 			break;
 		case PT_ARGV:
 		case PT_LIST:
+		case PT_LAYOUT:
+		case PT_ENVSET:
+		case PT_ENVNAME:
 			argv_free(*(char ***)field);
 			break;
 		case PT_BOOL:
@@ -174,6 +213,8 @@ void params_free(struct sj_config *c)
 		case PT_NETMODE:
 		case PT_INT:
 		case PT_SYSVIPC:
+		case PT_ID:
+		case PT_SHARENET:
 			break;
 		}
 	}
@@ -185,7 +226,16 @@ static const struct param *find(const char *name)
 	for (size_t i = 0; i < SJ_NELEM(params); i++)
 		if (strcmp(params[i].name, name) == 0)
 			return &params[i];
+	for (size_t i = 0; i < SJ_NELEM(aliases); i++)
+		if (strcmp(aliases[i].alias, name) == 0)
+			return find(aliases[i].name);
 	return NULL;
+}
+
+/* Whether P is a boolean: NAME alone sets it, noNAME clears it. */
+static bool is_bool(const struct param *p)
+{
+	return p->type == PT_BOOL || p->type == PT_SHARENET;
 }
 
 /* "noNAME" for a boolean NAME, as jail(8) and jail.conf(5) allow. */
@@ -203,7 +253,7 @@ static const struct param *find_negated(const char *name)
 	else
 		return NULL;
 	p = find(buf);
-	return p && p->type == PT_BOOL ? p : NULL;
+	return p && is_bool(p) ? p : NULL;
 }
 
 bool sj_param_exists(const char *name)
@@ -227,7 +277,7 @@ int params_lookup(const char *name, struct param_info *out)
 	*out = (struct param_info){
 		.name = p->name,
 		.negated = negated,
-		.boolean = p->type == PT_BOOL,
+		.boolean = is_bool(p),
 		.list = p->flags & PF_LIST,
 		.mutable = p->flags & PF_MUTABLE,
 		.noop = p->flags & PF_NOOP,
@@ -414,12 +464,45 @@ static int set_sysvipc(struct sj_config *c, int *field, const char *value, sj_er
 	return 0;
 }
 
+/* An environment variable's name, and for setenv "=VALUE" after it. */
+static int env_check(const char *value, bool assignment, sj_error *err)
+{
+	size_t n = strcspn(value, "=");
+
+	if (n == 0)
+		return sj_fail(err, EINVAL, "'%s': empty variable name", value);
+	if (assignment && !value[n])
+		return sj_fail(err, EINVAL, "'%s' is not VAR=VALUE", value);
+	if (!assignment && value[n])
+		return sj_fail(err, EINVAL, "'%s': a variable name has no '='", value);
+	return 0;
+}
+
+/* log-denied: no value, true or "-" for standard error; an absolute
+ * path for a file; false for none. */
+static int set_logdest(char **field, const char *value, sj_error *err)
+{
+	bool on = true;
+
+	if (value && value[0] != '/' && strcmp(value, "-") != 0 && parse_bool(value, &on) < 0)
+		return sj_fail(err, EINVAL, "'%s' is not '-' (standard error), an absolute "
+			       "path or a boolean", value);
+	if (!on) {
+		free(*field);
+		*field = NULL;
+		return 0;
+	}
+	if (value && value[0] == '/' && strlen(value) >= PATH_MAX)
+		return sj_fail(err, ENAMETOOLONG, "path is too long");
+	return set_string(field, value && value[0] == '/' ? value : "-", err);
+}
+
 static int set_one(struct sj_config *c, const struct param *p, const char *value,
 		   bool append, sj_error *err)
 {
 	void *field = (char *)c + p->offset;
 
-	if (!value && p->type != PT_BOOL)
+	if (!value && !is_bool(p) && p->type != PT_LOGDEST)
 		return sj_fail(err, EINVAL, "needs a value");
 	if (append && !(p->flags & PF_LIST))
 		return sj_fail(err, EINVAL, "is not a list: '+=' does not apply");
@@ -491,6 +574,40 @@ static int set_one(struct sj_config *c, const struct param *p, const char *value
 		return set_list(field, value, append, err);
 	case PT_SYSVIPC:
 		return set_sysvipc(c, field, value, err);
+	case PT_LAYOUT:
+		if (layout_check(p->name, value, err) < 0)
+			return -1;
+		return set_list(field, value, append, err);
+	case PT_ENVSET:
+	case PT_ENVNAME:
+		if (env_check(value, p->type == PT_ENVSET, err) < 0)
+			return -1;
+		return set_list(field, value, append, err);
+	case PT_ID: {
+		int id;
+
+		/* (uid_t)-1 means "unchanged" to setresuid(2). */
+		if (parse_int(value, 0, INT_MAX, &id) < 0)
+			return sj_fail(err, EINVAL, "'%s' is not a uid or gid (0 to %d)", value,
+				       INT_MAX);
+		*(long *)field = id;
+		return 0;
+	}
+	case PT_SHARENET: {
+		bool share;
+
+		if (parse_bool(value, &share) < 0)
+			return sj_fail(err, EINVAL, "'%s' is not a boolean", value);
+		/* The host's network namespace: ip4=inherit ip6=inherit;
+		 * false undoes only that. */
+		if (share)
+			c->ip4_mode = c->ip6_mode = SJ_NET_INHERIT;
+		else if (c->ip4_mode == SJ_NET_INHERIT && c->ip6_mode == SJ_NET_INHERIT)
+			c->ip4_mode = c->ip6_mode = -1;
+		return 0;
+	}
+	case PT_LOGDEST:
+		return set_logdest(field, value, err);
 	}
 	return sj_fail(err, EINVAL, "has no setter");
 }
@@ -591,7 +708,8 @@ int params_get(const struct sj_config *c, const char *name, char *buf, size_t le
 	case PT_STRING:
 	case PT_PATH:
 	case PT_NAME:
-	case PT_HOSTNAME: {
+	case PT_HOSTNAME:
+	case PT_LOGDEST: {
 		const char *s = *(char *const *)field;
 
 		n = snprintf(buf, len, "%s", s ? s : "");
@@ -617,10 +735,22 @@ int params_get(const struct sj_config *c, const char *name, char *buf, size_t le
 		n = snprintf(buf, len, "%s", m < 0 ? "disable" : netmodes[m]);
 		break;
 	}
+	case PT_ID:
+		buf[0] = '\0';
+		if (*(const long *)field >= 0)
+			n = snprintf(buf, len, "%ld", *(const long *)field);
+		break;
+	case PT_SHARENET:
+		n = snprintf(buf, len, "%s", c->ip4_mode == SJ_NET_INHERIT &&
+			     c->ip6_mode == SJ_NET_INHERIT ? "true" : "false");
+		break;
 	case PT_ARGV:
-	case PT_LIST: {
+	case PT_LIST:
+	case PT_LAYOUT:
+	case PT_ENVSET:
+	case PT_ENVNAME: {
 		char *const *v = *(char **const *)field;
-		const char *sep = p->type == PT_LIST ? "," : " ";
+		const char *sep = p->type == PT_ARGV ? " " : ",";
 
 		buf[0] = '\0';
 		for (size_t i = 0; v && v[i] && (size_t)n < len; i++)
@@ -656,6 +786,13 @@ int params_check(const struct sj_config *c, sj_error *err)
 	if (c->allow_set_hostname && !c->userns)
 		return sj_fail(err, EINVAL, "allow.set_hostname needs sysjail.userns: without a "
 			       "user namespace, root in the jail would need CAP_SYS_ADMIN");
+	if (c->jail_user && (c->uid >= 0 || c->gid >= 0))
+		return sj_fail(err, EINVAL, "%s: exec.jail_user names the user already",
+			       c->uid >= 0 ? "uid" : "gid");
+	if (c->userns && ((c->uid >= (long)SJ_UID_COUNT) || c->gid >= (long)SJ_UID_COUNT))
+		return sj_fail(err, EINVAL, "%s: %ld is outside the jail's ids (0-%u)",
+			       c->uid >= (long)SJ_UID_COUNT ? "uid" : "gid",
+			       c->uid >= (long)SJ_UID_COUNT ? c->uid : c->gid, SJ_UID_COUNT - 1);
 	return 0;
 }
 
@@ -672,7 +809,7 @@ unsigned sj_param_flags(const char *name)
 
 	if (!p)
 		return 0;
-	if (p->type == PT_BOOL)
+	if (is_bool(p))
 		f |= SJ_PARAM_BOOL;
 	if (p->flags & PF_LIST)
 		f |= SJ_PARAM_LIST;
@@ -699,7 +836,8 @@ char *const *params_list(const struct sj_config *c, const char *name)
 	const struct param *p = find(name);
 	char *const *v;
 
-	if (!p || p->type != PT_LIST || (p->flags & PF_NOOP))
+	if (!p || (p->type != PT_LIST && p->type != PT_LAYOUT && p->type != PT_ENVSET &&
+		   p->type != PT_ENVNAME) || (p->flags & PF_NOOP))
 		return NULL;
 	v = *(char **const *)((const char *)c + p->offset);
 	return v ? v : empty;
