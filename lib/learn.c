@@ -60,8 +60,9 @@ static void note(struct calls *c, uint32_t arch, int32_t nr)
 	c->v[c->n++] = (struct seen){ arch, nr };
 }
 
-/* Whether the init has its whole filter: NPROG filters installed. */
-static bool init_filtered(pid_t init, size_t nprog)
+/* Whether the init has its filter: its first program installed (the
+ * call installing the second must be allowed by the first). */
+static bool init_filtered(pid_t init)
 {
 	char path[64], line[256];
 	bool done = false;
@@ -73,7 +74,7 @@ static bool init_filtered(pid_t init, size_t nprog)
 		return false;
 	while (fgets(line, sizeof(line), f))
 		if (strncmp(line, "Seccomp_filters:", 16) == 0)
-			done = strtoul(line + 16, NULL, 10) >= nprog;
+			done = strtoul(line + 16, NULL, 10) >= 1;
 	fclose(f);
 	return done;
 }
@@ -82,7 +83,7 @@ static bool init_filtered(pid_t init, size_t nprog)
  * The tracer: seize the init (waiting for sj_start()), follow it and all
  * it starts, note their calls, and write them to OUT when none is left.
  */
-static void __attribute__((noreturn)) tracer(pid_t init, size_t nprog, int ready, int out)
+static void __attribute__((noreturn)) tracer(pid_t init, int ready, int out)
 {
 	long opts = PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACEFORK | PTRACE_O_TRACEVFORK |
 		    PTRACE_O_TRACECLONE | PTRACE_O_TRACEEXEC | PTRACE_O_EXITKILL;
@@ -112,7 +113,7 @@ static void __attribute__((noreturn)) tracer(pid_t init, size_t nprog, int ready
 			memset(&info, 0, sizeof(info));
 			if (ptrace(PTRACE_GET_SYSCALL_INFO, pid, sizeof(info), &info) > 0 &&
 			    info.op == PTRACE_SYSCALL_INFO_ENTRY) {
-				if (pid != init || init_done || (init_done = init_filtered(init, nprog)))
+				if (pid != init || init_done || (init_done = init_filtered(init)))
 					note(&c, info.arch, (int32_t)info.entry.nr);
 			}
 		} else if (event == PTRACE_EVENT_STOP) {
@@ -251,8 +252,11 @@ static char *write_profile(const struct sj_jail *j, const struct pol *p, const s
 			denied[nd++] = names[i];
 	}
 	fputs("# Learned by sysjail --learn from:", f);
-	for (char **a = j->cfg.command; a && *a; a++)
-		fprintf(f, " %s", *a);
+	for (char **a = j->cfg.command; a && *a; a++) {
+		fputc(' ', f);
+		for (const char *ch = *a; *ch; ch++)
+			fputc((unsigned char)*ch < ' ' ? '?' : *ch, f);
+	}
 	fprintf(f, "\n# under the profile '%s'; ABIs seen:", j->cfg.seccomp ? j->cfg.seccomp
 		: "default");
 	for (size_t a = 0; a < narch; a++)
@@ -358,7 +362,7 @@ int sj_learn(sj_jail *j, char **profile, int *status, sj_error *err)
 	}
 	pid = fork();
 	if (pid == 0)
-		tracer(j->init_pid, j->bpf.nprog, ready[1], out[1]);
+		tracer(j->init_pid, ready[1], out[1]);
 	close(ready[1]);
 	close(out[1]);
 	out[1] = ready[1] = -1;

@@ -751,20 +751,23 @@ static int parse_conds(struct parser *ps, struct pol_rule *r)
 }
 
 /*
- * For the linter: R replaces OLD.  Naming a call again with the same
- * answer is a duplicate; a different answer in the same file, neither
- * in a conditional block, leaves OLD without effect.  Overriding what an
- * included file or another block says is what "later wins" is for.
+ * For the linter: R replaces OLD.  In one file, naming a call again with
+ * the same answer is a duplicate, and a different answer, neither in a
+ * conditional block, leaves OLD without effect.  Overriding what an
+ * included file or another block says is what "later wins" is for, and
+ * groups name what they need whatever other groups say.
  */
 static void lint_replaced(struct parser *ps, const struct pol_rule *old,
 			  const struct pol_rule *r)
 {
 	const char *where = ps->p->file[old->file];
 
+	if (old->file != r->file)
+		return;
 	if (old->errnum == r->errnum)
 		diag(ps, r->file, r->line, false, "duplicate: %s is already %s at %s:%u",
 		     r->name, r->errnum ? "denied so" : "allowed", where, old->line);
-	else if (old->file == r->file && !old->in_block && !r->in_block)
+	else if (!old->in_block && !r->in_block)
 		diag(ps, old->file, old->line, false, "%s %s never takes effect: %s:%u "
 		     "overrides it", old->errnum ? "deny" : "allow", r->name, where, r->line);
 }
