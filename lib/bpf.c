@@ -137,18 +137,18 @@ uint32_t bpf_run(const void *prog, size_t len, const struct seccomp_data *d)
 }
 
 /*
- * Run the jail's stacked programs as the kernel does: the newest (the
- * last installed) first, an older one's answer taken only when it is
- * strictly more restrictive.
+ * Run the jail's stacked programs as the kernel does: the newest first
+ * (prog[0], which sc_install() installs last), an older one's answer
+ * taken only when it is strictly more restrictive.
  */
 uint32_t bpf_run_all(const struct sj_bpf *bpf, const struct seccomp_data *d)
 {
 	uint32_t ret = SECCOMP_RET_ALLOW;
 
-	for (size_t i = bpf->nprog; i-- > 0;) {
+	for (size_t i = 0; i < bpf->nprog; i++) {
 		uint32_t r = bpf_run(bpf->prog[i].insns, bpf->prog[i].len, d);
 
-		if (i + 1 == bpf->nprog || action_rank(r) < action_rank(ret))
+		if (i == 0 || action_rank(r) < action_rank(ret))
 			ret = r;
 	}
 	return ret;
@@ -197,11 +197,12 @@ static struct sock_filter stmt(uint16_t code, uint32_t k)
  *
  * The first program's returns become jumps: KILL_PROCESS stays final;
  * any other value V is kept in scratch word 0 (already rewritten) and
- * the second program runs.  Its ALLOW returns what the first said, as
- * the kernel would (the older filter's answer is taken when it is more
- * restrictive); its ERRNO and KILL_PROCESS win, on a tie too (the
- * newer filter's answer).  Replacing one instruction by one keeps every
- * jump offset of both programs as it was.
+ * the second program runs.  Its ALLOW returns what the first said, the
+ * more restrictive answer; its ERRNO and KILL_PROCESS are returned as
+ * they are: at least as restrictive as V, and where both answer an
+ * errno the merged program answers USER_NOTIF either way (the listener
+ * finds the errno with bpf_run_all()).  Replacing one instruction by
+ * one keeps every jump offset of both programs as it was.
  */
 int bpf_notify(const struct sj_bpf *in, struct sj_bpf *out, sj_error *err)
 {

@@ -12,11 +12,8 @@
  * refuses.
  */
 #include <errno.h>
-#include <linux/audit.h>
-#include <linux/seccomp.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/syscall.h>
 
 #include "policy.h"
 
@@ -97,18 +94,6 @@ static void lint_abis(const struct pol *p, struct lint *l)
 	}
 }
 
-/* Whether the first program lets the second be installed. */
-static bool seccomp_allowed(const struct sj_bpf *bpf)
-{
-	struct seccomp_data d = { .nr = SYS_seccomp, .arch = AUDIT_ARCH_X86_64 };
-	uint32_t arches[1];
-
-	sc_arches(arches, 1);
-	d.arch = arches[0];
-	d.args[0] = SECCOMP_SET_MODE_FILTER;
-	return bpf_run(bpf->prog[0].insns, bpf->prog[0].len, &d) == SECCOMP_RET_ALLOW;
-}
-
 static int cmp_diag(const void *a, const void *b)
 {
 	const struct diag *x = a, *y = b;
@@ -141,9 +126,6 @@ int sj_policy_check(const char *profile, sj_policy_diag_fn *fn, void *ctx, sj_er
 		lint_abis(&p, &l);
 		if (sc_compile(&p, &bpf, &e) < 0 && !add_error(&l, e.msg))
 			add(&l, p.file[0], 0, true, e.msg);
-		else if (bpf.nprog > 1 && !seccomp_allowed(&bpf))
-			add(&l, p.file[0], 0, true, "the argument checks are a second filter, "
-			    "installed under the first: the profile must allow seccomp");
 		for (size_t i = 0; i < SJ_NELEM(bpf.prog); i++)
 			free(bpf.prog[i].insns);
 		pol_free(&p);

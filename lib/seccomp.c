@@ -817,7 +817,12 @@ int sc_install(const struct sj_bpf *bpf, sj_error *err)
 {
 	if (bpf->nprog == 0)
 		return sj_fail(err, EINVAL, "seccomp: no filter was prepared");
-	for (size_t i = 0; i < bpf->nprog; i++) {
+	/* The argument checks first, the allow-list last: installing the
+	 * second filter is a seccomp(2) call the first must allow, and the
+	 * checks' default is ALLOW, so a profile need not allow seccomp.
+	 * The order decides nothing else: the two never answer the same
+	 * call with different errnos. */
+	for (size_t i = bpf->nprog; i-- > 0;) {
 		struct sock_fprog fp = {
 			.len = (unsigned short)bpf->prog[i].len,
 			.filter = bpf->prog[i].insns,
@@ -827,7 +832,7 @@ int sc_install(const struct sj_bpf *bpf, sj_error *err)
 		 * all it starts, setuid programs included. */
 		if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &fp) < 0)
 			return sj_fail_errno(err, "seccomp: installing filter %zu of %zu",
-					     i + 1, bpf->nprog);
+					     bpf->nprog - i, bpf->nprog);
 	}
 	return 0;
 }
