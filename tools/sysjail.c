@@ -533,10 +533,11 @@ static int run(const struct opts *o, sj_jail *j)
 	struct sigaction sa = { .sa_sigaction = forward, .sa_flags = SA_SIGINFO | SA_RESTART };
 	double t0 = now_ms();
 	sj_error err;
-	int status;
+	int status, jid;
 
 	if (sj_create(j, &err) < 0)
 		die(&err);
+	jid = sj_jail_jid(j);
 	if (o->print_jid) {
 		char line[32];
 		int n = snprintf(line, sizeof(line), "%d\n", sj_jail_jid(j));
@@ -558,8 +559,7 @@ static int run(const struct opts *o, sj_jail *j)
 		die(&err);
 	running = NULL;
 	if (o->debug)
-		say("debug: jail %d: status %d after %.3f ms", sj_jail_jid(j), status,
-		    now_ms() - t0);
+		say("debug: jail %d: status %d after %.3f ms", jid, status, now_ms() - t0);
 	return status;
 }
 
@@ -639,6 +639,15 @@ static int modify(const struct opts *o)
 	return status;
 }
 
+/* A command from the arguments, or from the configuration. */
+static bool has_command(const sj_jail *j)
+{
+	char buf[2];
+	sj_error err;
+
+	return sj_jail_get(j, "command", buf, sizeof(buf), &err) != 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct opts o = { .rundir = getenv("SYSJAIL_RUNDIR") };
@@ -673,7 +682,7 @@ int main(int argc, char **argv)
 		sj_jail_free(j);
 		return 0;
 	}
-	if (!o.command[0])
+	if (!has_command(j))
 		usage("%s", "missing the command to run");
 	redirect(&o);
 	n = o.learn ? learn(&o, j) : run(&o, j);
