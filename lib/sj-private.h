@@ -22,6 +22,12 @@
  *   hooks.c     jail.conf(5)'s exec.* commands
  *   jail.c      the ordered set-up steps and their undo
  *   manage.c    running jails: find, list, modify, remove
+ *   layout.c    sysjail's bind, ro-bind, tmpfs, dev, proc, dir, symlink, chmod
+ *   bpf.c       compiled filters as data: an interpreter, the audit's merge
+ *   audit.c     log-denied: the audit process and its listener
+ *   learn.c     sj_learn(): what a command calls, as a profile
+ *   polcheck.c  sj_policy_check(): the policy linter
+ *   confine.c   sj_confine_self(): confinement in place
  */
 #ifndef SJ_PRIVATE_H
 #define SJ_PRIVATE_H
