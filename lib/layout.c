@@ -235,7 +235,8 @@ int layout_mounts(struct sj_jail *j, sj_error *err)
 			n++;
 		}
 	}
-	qsort(v, n, sizeof(*v), cmp_entry);
+	if (n)
+		qsort(v, n, sizeof(*v), cmp_entry);
 	for (size_t i = 0; i < n; i++)
 		if (add_mount(j, &v[i], err) < 0) {
 			sj_error_prefix(err, "%s '%s'", v[i].kind->param, v[i].value);

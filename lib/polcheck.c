@@ -134,7 +134,8 @@ int sj_policy_check(const char *profile, sj_policy_diag_fn *fn, void *ctx, sj_er
 		sj_fail(err, ENOMEM, "out of memory");
 		goto out;
 	}
-	qsort(l.v, l.n, sizeof(*l.v), cmp_diag);
+	if (l.n)
+		qsort(l.v, l.n, sizeof(*l.v), cmp_diag);
 	for (size_t i = 0; i < l.n; i++) {
 		char line[SJ_ERROR_MAX + 1100];
 

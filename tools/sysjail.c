@@ -639,6 +639,15 @@ static int modify(const struct opts *o)
 	return status;
 }
 
+static void free_opts(struct opts *o)
+{
+	for (size_t i = 0; i < o->nset; i++)
+		free(o->set[i].value);
+	free(o->set);
+	o->set = NULL;
+	o->nset = 0;
+}
+
 /* A command from the arguments, or from the configuration. */
 static bool has_command(const sj_jail *j)
 {
@@ -658,20 +667,23 @@ int main(int argc, char **argv)
 	parse(&o, argc, argv);
 	if (o.check) {
 		n = sj_policy_check(o.check, print_finding, NULL, &err);
+		free_opts(&o);
 		if (n < 0)
 			die(&err);
 		return n ? 1 : 0;
 	}
-	if (o.remove)
-		return remove_jails(&o);
-	if (o.modify)
-		return modify(&o);
+	if (o.remove || o.modify) {
+		n = o.remove ? remove_jails(&o) : modify(&o);
+		free_opts(&o);
+		return n;
+	}
 	if (o.background && o.learn)
 		usage("%s", "-b and --learn exclude each other");
 	/* A jail in the background is no one's terminal's. */
 	if (o.background)
 		add_setting(&o, "new-session", NULL);
 	j = build(&o);
+	free_opts(&o);
 	if (o.print_config) {
 		char *text = sj_jail_conf(j, &err);
 
