@@ -29,10 +29,11 @@
 
 #include "policy.h"
 
-/* Calls of the jail's init that a run may or may not show. */
+/* Calls of the jail's init that a run may or may not show (sendmsg:
+ * it hands log-denied's listener over with it). */
 static const char *const init_needs[] = {
 	"kill", "wait4", "rt_sigtimedwait", "rt_sigtimedwait_time64", "recvfrom", "sendto",
-	"close", "exit_group", "getdents64", "openat", "newfstatat", "fstat",
+	"sendmsg", "close", "exit_group", "getdents64", "openat", "newfstatat", "fstat",
 };
 
 struct seen {
@@ -60,9 +61,9 @@ static void note(struct calls *c, uint32_t arch, int32_t nr)
 	c->v[c->n++] = (struct seen){ arch, nr };
 }
 
-/* Whether the init has its filter: its first program installed (the
- * call installing the second must be allowed by the first). */
-static bool init_filtered(pid_t init)
+/* Whether the init has its whole filter: NPROG programs installed
+ * (the allow-list last: what comes before it needs no allow). */
+static bool init_filtered(pid_t init, size_t nprog)
 {
 	char path[64], line[256];
 	bool done = false;
@@ -74,7 +75,7 @@ static bool init_filtered(pid_t init)
 		return false;
 	while (fgets(line, sizeof(line), f))
 		if (strncmp(line, "Seccomp_filters:", 16) == 0)
-			done = strtoul(line + 16, NULL, 10) >= 1;
+			done = strtoul(line + 16, NULL, 10) >= nprog;
 	fclose(f);
 	return done;
 }
@@ -83,7 +84,7 @@ static bool init_filtered(pid_t init)
  * The tracer: seize the init (waiting for sj_start()), follow it and all
  * it starts, note their calls, and write them to OUT when none is left.
  */
-static void __attribute__((noreturn)) tracer(pid_t init, int ready, int out)
+static void __attribute__((noreturn)) tracer(pid_t init, size_t nprog, int ready, int out)
 {
 	long opts = PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACEFORK | PTRACE_O_TRACEVFORK |
 		    PTRACE_O_TRACECLONE | PTRACE_O_TRACEEXEC | PTRACE_O_EXITKILL;
@@ -113,7 +114,7 @@ static void __attribute__((noreturn)) tracer(pid_t init, int ready, int out)
 			memset(&info, 0, sizeof(info));
 			if (ptrace(PTRACE_GET_SYSCALL_INFO, pid, sizeof(info), &info) > 0 &&
 			    info.op == PTRACE_SYSCALL_INFO_ENTRY) {
-				if (pid != init || init_done || (init_done = init_filtered(init)))
+				if (pid != init || init_done || (init_done = init_filtered(init, nprog)))
 					note(&c, info.arch, (int32_t)info.entry.nr);
 			}
 		} else if (event == PTRACE_EVENT_STOP) {
@@ -362,7 +363,7 @@ int sj_learn(sj_jail *j, char **profile, int *status, sj_error *err)
 	}
 	pid = fork();
 	if (pid == 0)
-		tracer(j->init_pid, ready[1], out[1]);
+		tracer(j->init_pid, j->bpf.nprog, ready[1], out[1]);
 	close(ready[1]);
 	close(out[1]);
 	out[1] = ready[1] = -1;
