@@ -333,12 +333,16 @@ static void destroy(struct sj_jail *j)
 /* Read one report of the init; 0 with R->stage 0 on EOF. */
 static int read_report(int fd, struct sj_report *r, sj_error *err)
 {
+	int reset = 0;
 	ssize_t n;
 
 	memset(r, 0, sizeof(*r));
+	/* An init that failed before it read our "go" leaves it unread: the
+	 * kernel then reports ECONNRESET once, ahead of the report queued
+	 * before it (sock_error() comes first in a datagram receive). */
 	do
 		n = recv(fd, r, sizeof(*r), 0);
-	while (n < 0 && errno == EINTR);
+	while (n < 0 && (errno == EINTR || (errno == ECONNRESET && !reset++)));
 	if (n < 0)
 		return sj_fail_errno(err, "reading from the jail's init");
 	if (n != 0 && n != (ssize_t)sizeof(*r))
