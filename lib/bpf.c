@@ -184,32 +184,26 @@ static int check_mergeable(const struct sj_bpf_prog *p, sj_error *err)
 	return 0;
 }
 
-static struct sock_filter stmt(uint16_t code, uint32_t k)
-{
-	return (struct sock_filter){ code, 0, 0, k };
-}
-
 /*
  * Merge the programs of IN (one or two: the allow-list, then the
  * argument checks) into OUT's single program, which answers
  * USER_NOTIF wherever the stack would answer ERRNO, and what the stack
  * answers everywhere else.
  *
- * The first program's returns become jumps: KILL_PROCESS stays final;
- * any other value V is kept in scratch word 0 (already rewritten) and
- * the second program runs.  Its ALLOW returns what the first said, the
- * more restrictive answer; its ERRNO and KILL_PROCESS are returned as
- * they are: at least as restrictive as V, and where both answer an
- * errno the merged program answers USER_NOTIF either way (the listener
- * finds the errno with bpf_run_all()).  Replacing one instruction by
- * one keeps every jump offset of both programs as it was.
+ * The second program follows the first twice: once for the calls the
+ * first allows (its answers kept, ERRNO made USER_NOTIF), once for those
+ * the first refuses (everything but KILL_PROCESS made USER_NOTIF: the
+ * stack answers an errno, the first's or the second's).  The first
+ * program's returns become jumps to one copy or the other; KILL_PROCESS
+ * stays final.  Replacing one instruction by one keeps every jump offset
+ * as it was, and no scratch memory is used, so an allowed call whose
+ * answer depends on no argument is still one the kernel's action cache
+ * can serve.
  */
 int bpf_notify(const struct sj_bpf *in, struct sj_bpf *out, sj_error *err)
 {
 	const struct sj_bpf_prog *p1 = &in->prog[0], *p2 = in->nprog > 1 ? &in->prog[1] : NULL;
-	const struct sock_filter *f1 = p1->insns;
-	uint32_t vals[64];
-	size_t nvals = 0, n2 = p2 ? p2->len : 0, len, t0, p2start, tail;
+	size_t n1 = p1->len, n2 = p2 ? p2->len : 0, len = n1 + 2 * n2;
 	struct sock_filter *o;
 
 	memset(out, 0, sizeof(*out));
@@ -219,75 +213,31 @@ int bpf_notify(const struct sj_bpf *in, struct sj_bpf *out, sj_error *err)
 		sj_error_prefix(err, "log-denied");
 		return -1;
 	}
-	if (!p2) {
-		/* One program: rewriting its returns is the whole merge. */
-		o = malloc(p1->len * sizeof(*o));
-		if (!o)
-			return sj_fail(err, ENOMEM, "out of memory");
-		memcpy(o, f1, p1->len * sizeof(*o));
-		for (size_t pc = 0; pc < p1->len; pc++)
-			if (BPF_CLASS(o[pc].code) == BPF_RET)
-				o[pc].k = notify_of(o[pc].k);
-		out->prog[0] = (struct sj_bpf_prog){ p1->len, o };
-		out->nprog = 1;
-		return 0;
-	}
-	/* The distinct values the first program passes on. */
-	for (size_t pc = 0; pc < p1->len; pc++) {
-		uint32_t k = f1[pc].k;
-		size_t v;
-
-		if (BPF_CLASS(f1[pc].code) != BPF_RET ||
-		    (k & SECCOMP_RET_ACTION_FULL) == SECCOMP_RET_KILL_PROCESS)
-			continue;
-		for (v = 0; v < nvals && vals[v] != k; v++)
-			;
-		if (v == nvals) {
-			if (nvals == SJ_NELEM(vals))
-				return sj_fail(err, E2BIG, "log-denied: too many distinct errnos");
-			vals[nvals++] = k;
-		}
-	}
-	/* [program 1][3 per value: A = V', M[0] = A, jump][program 2][A = M[0]; ret A] */
-	t0 = p1->len;
-	p2start = t0 + 3 * nvals;
-	tail = p2start + n2;
-	len = tail + 2;
 	if (len > BPF_MAXINSNS)
 		return sj_fail(err, E2BIG, "log-denied: the merged filter would have %zu "
 			       "instructions, more than %d", len, BPF_MAXINSNS);
-	o = calloc(len, sizeof(*o));
+	o = malloc(len * sizeof(*o));
 	if (!o)
 		return sj_fail(err, ENOMEM, "out of memory");
-	memcpy(o, f1, p1->len * sizeof(*o));
-	for (size_t pc = 0; pc < p1->len; pc++) {
-		size_t v;
-
-		if (BPF_CLASS(o[pc].code) != BPF_RET ||
-		    (o[pc].k & SECCOMP_RET_ACTION_FULL) == SECCOMP_RET_KILL_PROCESS)
-			continue;
-		for (v = 0; vals[v] != o[pc].k; v++)
-			;
-		o[pc] = stmt(BPF_JMP | BPF_JA, (uint32_t)(t0 + 3 * v - pc - 1));
+	memcpy(o, p1->insns, n1 * sizeof(*o));
+	if (p2) {
+		memcpy(o + n1, p2->insns, n2 * sizeof(*o));
+		memcpy(o + n1 + n2, p2->insns, n2 * sizeof(*o));
 	}
-	for (size_t v = 0; v < nvals; v++) {
-		size_t at = t0 + 3 * v;
+	for (size_t pc = 0; pc < len; pc++) {
+		uint32_t act = o[pc].k & SECCOMP_RET_ACTION_FULL;
 
-		o[at] = stmt(BPF_LD | BPF_IMM, notify_of(vals[v]));
-		o[at + 1] = stmt(BPF_ST, 0);
-		o[at + 2] = stmt(BPF_JMP | BPF_JA, (uint32_t)(p2start - at - 3));
-	}
-	memcpy(o + p2start, p2->insns, n2 * sizeof(*o));
-	for (size_t pc = p2start; pc < tail; pc++) {
-		if (BPF_CLASS(o[pc].code) != BPF_RET)
+		if (BPF_CLASS(o[pc].code) != BPF_RET || act == SECCOMP_RET_KILL_PROCESS)
 			continue;
-		if ((o[pc].k & SECCOMP_RET_ACTION_FULL) == SECCOMP_RET_ALLOW)
-			o[pc] = stmt(BPF_JMP | BPF_JA, (uint32_t)(tail - pc - 1));
-		else
+		if (pc < n1 && p2)
+			/* To the copy for what the first program said. */
+			o[pc] = (struct sock_filter){ BPF_JMP | BPF_JA, 0, 0,
+				(uint32_t)(n1 + (act == SECCOMP_RET_ALLOW ? 0 : n2) - pc - 1) };
+		else if (pc < n1 + n2 || act != SECCOMP_RET_ALLOW)
 			o[pc].k = notify_of(o[pc].k);
+		else
+			o[pc].k = SECCOMP_RET_USER_NOTIF;
 	}
-	o[tail] = stmt(BPF_LD | BPF_MEM, 0);
-	o[tail + 1] = stmt(BPF_RET | BPF_A, 0);
 	out->prog[0] = (struct sj_bpf_prog){ len, o };
 	out->nprog = 1;
 	return 0;
