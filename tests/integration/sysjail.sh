@@ -131,6 +131,10 @@ test_uid_gid() {
 	expect_eq "$(stat -c %u:%g "$WORK/owned/f")" 1000:50 "the file's owner outside"
 	capture sj --uid 1000 -- /bin/sjprobe id
 	expect_eq "$out" "ok uid=1000 gid=1000 euid=1000" "--gid defaults to the uid"
+	capture sj -U jailuser -l -- /bin/sh -c 'id -un; echo "$HOME"'
+	expect_eq "$out" "$(printf 'jailuser\n/home/jailuser')" "-U and -l, as jail(8) has them"
+	capture sj -U jailuser --uid 5 -- /bin/true
+	expect_match "$err" "uid: exec.jail_user names the user already" "-U with --uid"
 }
 
 test_share_net() {
@@ -244,6 +248,10 @@ test_persist_background_jid() {
 	expect_eq "$out" "name=bg" "the persistent jail in jls"
 	capture "$SJ_BUILD/jexec" bg /bin/hostname
 	expect_eq "$out" bg "jexec into it"
+	capture "$SYSJAIL" -m bg host.hostname=renamed
+	expect_eq "$rc" 0 "sysjail -m"
+	capture "$SJ_BUILD/jexec" bg /bin/hostname
+	expect_eq "$out" renamed "the hostname -m set, inside"
 	capture "$SYSJAIL" -r bg
 	expect_eq "$rc" 0 "sysjail -r"
 	capture "$SJ_BUILD/jls" -j "$jid"
