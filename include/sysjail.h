@@ -82,6 +82,23 @@ int sj_jail_get(const sj_jail *j, const char *name, char *buf, size_t len, sj_er
 int sj_jail_set_command(sj_jail *j, char *const argv[], sj_error *err);
 
 /*
+ * Receives the library's account of what it does for jail J, one message
+ * at a time, without a newline: each step of sj_create() and how long it
+ * took, or which step failed (sysjail -d prints them).
+ */
+typedef void sj_jail_log_fn(void *ctx, const char *msg);
+
+/* Send J's messages to FN (NULL: drop them, the default). */
+void sj_jail_set_log(sj_jail *j, sj_jail_log_fn *fn, void *ctx);
+
+/*
+ * The jail as a jail.conf(5) block, malloc'ed: every parameter with a
+ * value, lists element by element with "+=", the hostname it would get
+ * by default (sysjail --print-config).  NULL with ERR set.
+ */
+char *sj_jail_conf(const sj_jail *j, sj_error *err);
+
+/*
  * Create the jail: reserve its jid and name, build its namespaces and
  * root, and start its init, which waits for sj_start().  On failure
  * nothing is left behind.  Needs root.
@@ -97,6 +114,9 @@ int sj_create(sj_jail *j, sj_error *err);
  * removed and nothing is left behind.
  */
 int sj_start(sj_jail *j, sj_error *err);
+
+/* sj_create() then sj_start(): the jail runs its command once this returns 0. */
+int sj_spawn(sj_jail *j, sj_error *err);
 
 /*
  * Wait for the command of a jail started by this sj_jail to end, and
@@ -336,6 +356,54 @@ int sj_conf_apply(const sj_conf *c, const char *name, sj_jail *j, sj_error *err)
 char *sj_conf_show(const sj_conf *c, const char *name, const char *sep, sj_error *err);
 
 /* ---- end of jail.conf(5) ------------------------------------------ */
+
+/* ==== confinement in place, learning, policies (sysjail(8)) =============== */
+
+/*
+ * Confine the calling process in place with J's parameters, as a jail's
+ * processes are confined but without a jail around it (the pledge-like
+ * use): J's environment changes (clearenv, unsetenv, setenv), chdir, gid
+ * and uid (numbers; both, or gid alone), die-with-parent, then every
+ * capability dropped with no_new_privs, and J's seccomp profile
+ * (sysjail.seccomp and allow.*) installed.  Needs no privilege (but
+ * changing ids does).  Parameters only a jail of its own can apply
+ * (path other than "/", mounts, addresses, host.hostname, exec.*,
+ * persist, log-denied, ...) fail with EINVAL naming the first one, before
+ * anything changed.  The filter is compiled first; a failure after that
+ * leaves the process partly confined: treat it as fatal.  J is not
+ * created and can be freed at once.
+ */
+int sj_confine_self(sj_jail *j, sj_error *err);
+
+/*
+ * sysjail --learn: create and run jail J (with a command, not persist,
+ * without log-denied) as sj_spawn() and sj_wait() would, watching every
+ * system call of the command, of what it starts, and of the jail's init
+ * once its filter is in place (ptrace, observation only: J's profile
+ * decides each call as usual).  Stores the command's status in *STATUS
+ * and in *PROFILE (malloc'ed) the smallest profile, in the policy
+ * language, that lets the same command run under the same profile: an
+ * allow for each call the profile allowed (with the profile's argument
+ * checks for it), a deny for each it refused with an errno other than
+ * ENOSYS.  Needs root.
+ */
+int sj_learn(sj_jail *j, char **profile, int *status, sj_error *err);
+
+/* Receives one finding: "FILE:LINE: error|warning: message", no newline. */
+typedef void sj_policy_diag_fn(void *ctx, const char *msg);
+
+/*
+ * sysjail --check-policy: read seccomp profile PROFILE (an embedded name
+ * or an absolute path, with what it includes) under every combination of
+ * the allow.* parameters, compile it for this machine's ABIs, and report
+ * to FN syntax errors, unknown syscall names, duplicate rules, rules that
+ * never take effect, unreachable calls and what libseccomp refuses.
+ * Returns the number of findings (0: clean), or -1 when the profile
+ * cannot be read at all.
+ */
+int sj_policy_check(const char *profile, sj_policy_diag_fn *fn, void *ctx, sj_error *err);
+
+/* ==== end of sysjail(8)'s ================================================ */
 
 /* ==== mkroot: building a jail's root (mkjail(8)) ========================== */
 

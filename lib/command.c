@@ -33,6 +33,9 @@ int cmd_confine(const struct sj_jail *j, sj_error *err)
 		return sj_fail_errno(err, "session keyring");
 	if (caps_drop(&j->cfg, err) < 0)
 		return -1;
+	/* log-denied: only the jail's init has the audit's end. */
+	if (j->audit.sock >= 0)
+		return audit_install(j, err);
 	return sc_install(&j->bpf, err);
 }
 
@@ -62,10 +65,65 @@ oom:
 	return NULL;
 }
 
+/* sysjail's uid and gid: numbers, no supplementary groups. */
+static int become_ids(const struct sj_cmd *c, sj_error *err)
+{
+	gid_t gid = (gid_t)(c->gid >= 0 ? c->gid : c->uid >= 0 ? c->uid : 0);
+
+	if (!c->ids)
+		return 0;
+	if (c->id_limit && (c->uid >= (long)c->id_limit || (long)gid >= (long)c->id_limit))
+		return sj_fail(err, EINVAL, "uid %ld or gid %u is outside the jail's ids (0-%u)",
+			       c->uid, (unsigned)gid, (unsigned)c->id_limit - 1);
+	if (setgroups(0, NULL) < 0 || setresgid(gid, gid, gid) < 0 ||
+	    (c->uid >= 0 && setresuid((uid_t)c->uid, (uid_t)c->uid, (uid_t)c->uid) < 0))
+		return sj_fail_errno(err, "becoming uid %ld gid %u", c->uid, (unsigned)gid);
+	return 0;
+}
+
+/* The environment with sysjail's clearenv, unsetenv and setenv applied,
+ * in that order; NULL-ended, malloc'ed. */
+static char **edit_env(char **env, const struct sj_cmd *c, sj_error *err)
+{
+	size_t n = 0, cap;
+	char **v;
+
+	while (!c->clearenv && env && env[n])
+		n++;
+	cap = n + 1;
+	for (char *const *s = c->setenv; s && *s; s++)
+		cap++;
+	v = calloc(cap, sizeof(*v));
+	if (!v) {
+		sj_fail(err, ENOMEM, "out of memory");
+		return NULL;
+	}
+	memcpy(v, env, n * sizeof(*v));
+	for (char *const *u = c->unsetenv; u && *u; u++) {
+		size_t len = strlen(*u), k = 0;
+
+		for (size_t i = 0; i < n; i++)
+			if (!(strncmp(v[i], *u, len) == 0 && v[i][len] == '='))
+				v[k++] = v[i];
+		n = k;
+	}
+	for (char *const *s = c->setenv; s && *s; s++) {
+		size_t len = strcspn(*s, "=") + 1, i;
+
+		for (i = 0; i < n && strncmp(v[i], *s, len) != 0; i++)
+			;
+		v[i] = *s;
+		if (i == n)
+			n++;
+	}
+	v[n] = NULL;
+	return v;
+}
+
 static int become_user(const struct sj_cmd *c, struct sj_cred *cred, sj_error *err)
 {
 	if (!c->user)
-		return 0;
+		return become_ids(c, err);
 	if (!c->host_user && users_lookup_jail(c->user, cred, err) < 0)
 		return -1;
 	if (c->id_limit && (cred->uid >= c->id_limit || cred->gid >= c->id_limit))
@@ -119,6 +177,18 @@ void cmd_exec(const struct sj_cmd *c, struct sj_report *r)
 		environ = env;
 		if (!dir)
 			dir = cred.set ? cred.home : "/";
+	}
+	if (c->clearenv || c->unsetenv || c->setenv) {
+		char **env = edit_env(environ, c, &err);
+
+		if (!env)
+			goto fail;
+		environ = env;
+	}
+	/* new-session: no controlling terminal to push input into. */
+	if (c->new_session && setsid() < 0) {
+		sj_fail_errno(&err, "new-session");
+		goto fail;
 	}
 	if (dir && chdir(dir) < 0) {
 		/* As FreeBSD's jexec -l: a missing home is not fatal. */

@@ -113,3 +113,139 @@ int sj_jail_cmdline(const sj_jail *j, const char *const *names, size_t n, char *
 		return sj_fail(err, ENOMEM, "out of memory");
 	return 0;
 }
+
+/* V as a jail.conf(5) string: single quotes (no "$" expansion), C escapes. */
+static void put_conf_string(FILE *f, const char *v)
+{
+	fputc('\'', f);
+	for (const unsigned char *p = (const unsigned char *)v; *p; p++) {
+		if (*p == '\'' || *p == '\\')
+			fprintf(f, "\\%c", *p);
+		else if (*p == '\n')
+			fputs("\\n", f);
+		else if (*p == '\t')
+			fputs("\\t", f);
+		else if (*p < 0x20 || *p == 0x7f)
+			fprintf(f, "\\%03o", *p);
+		else
+			fputc(*p, f);
+	}
+	fputc('\'', f);
+}
+
+/* command = '...', each word quoted for sh(1) where it needs it. */
+static void put_command(FILE *f, char *const *argv)
+{
+	SJ_AUTOFREE char *line = NULL;
+	size_t len = 0;
+	FILE *l = open_memstream(&line, &len);
+
+	if (!l)
+		return;
+	for (char *const *a = argv; *a; a++) {
+		if (a != argv)
+			fputc(' ', l);
+		if (**a && strspn(*a, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+				  "0123456789_-./=:,+@%") == strlen(*a)) {
+			fputs(*a, l);
+			continue;
+		}
+		fputc('\'', l);
+		for (const char *p = *a; *p; p++)
+			fputs(*p == '\'' ? "'\\''" : (char[]){ *p, 0 }, l);
+		fputc('\'', l);
+	}
+	if (fclose(l) != 0)
+		return;
+	fputs("\tcommand = ", f);
+	put_conf_string(f, line);
+	fputs(";\n", f);
+}
+
+/* ip4, ip6 and the sysv* modes that were never set (they follow from
+ * other parameters): what jls shows for them is not a setting. */
+static bool mode_unset(const sj_jail *j, const char *name)
+{
+	if (strcmp(name, "ip4") == 0)
+		return j->cfg.ip4_mode < 0;
+	if (strcmp(name, "ip6") == 0)
+		return j->cfg.ip6_mode < 0;
+	if (strcmp(name, "sysvmsg") == 0)
+		return !j->cfg.sysvmsg;
+	if (strcmp(name, "sysvsem") == 0)
+		return !j->cfg.sysvsem;
+	if (strcmp(name, "sysvshm") == 0)
+		return !j->cfg.sysvshm;
+	return false;
+}
+
+/*
+ * The jail as a jail.conf(5) block (sysjail --print-config): every
+ * parameter with a value, in the table's order, lists element by
+ * element with "+=", the hostname a jail would get by default.
+ */
+char *sj_jail_conf(const sj_jail *j, sj_error *err)
+{
+	char *out = NULL, host[65] = "";
+	size_t len = 0;
+	const char *name;
+	FILE *f = open_memstream(&out, &len);
+
+	sj_error_clear(err);
+	if (!f) {
+		sj_fail_errno(err, "open_memstream");
+		return NULL;
+	}
+	put_conf_string(f, j->cfg.name ? j->cfg.name : "sysjail");
+	fputs(" {\n", f);
+	for (size_t i = 0; (name = sj_param_name(i)); i++) {
+		char *const *list = params_list(&j->cfg, name);
+		SJ_AUTOFREE char *v = NULL;
+
+		if (strcmp(name, "host.hostname") == 0 && !j->cfg.hostname) {
+			if (!j->cfg.name)
+				gethostname(host, sizeof(host) - 1);
+			fputs("\thost.hostname = ", f);
+			put_conf_string(f, j->cfg.name ? j->cfg.name : host);
+			fputs(";\t# by default\n", f);
+			continue;
+		}
+		/* jail.conf(5) runs a command through sh -c: its words quoted. */
+		if (strcmp(name, "command") == 0) {
+			if (j->cfg.command)
+				put_command(f, j->cfg.command);
+			continue;
+		}
+
+		if ((sj_param_flags(name) & SJ_PARAM_NOVALUE) || strcmp(name, "jid") == 0 ||
+		    strcmp(name, "name") == 0 ||
+		    mode_unset(j, name))
+			continue;
+		if (list) {
+			for (; *list; list++) {
+				fprintf(f, "\t%s += ", name);
+				put_conf_string(f, *list);
+				fputs(";\n", f);
+			}
+			continue;
+		}
+		v = value_of(j, name, err);
+		if (!v) {
+			fclose(f);
+			free(out);
+			return NULL;
+		}
+		if (!*v)
+			continue;
+		fprintf(f, "\t%s = ", name);
+		put_conf_string(f, v);
+		fputs(";\n", f);
+	}
+	fputs("}\n", f);
+	if (fclose(f) != 0) {
+		free(out);
+		sj_fail(err, ENOMEM, "out of memory");
+		return NULL;
+	}
+	return out;
+}

@@ -93,6 +93,12 @@ static char *next_field(char **s)
 	return field;
 }
 
+/* The next field of *S, as a mount line's (sysjail's layout values too). */
+char *fstab_field(char **s)
+{
+	return next_field(s);
+}
+
 /* TARGET (a host path) made relative to the jail's PATH, checked. */
 static int jail_target(const char *target, const char *path, char **out, sj_error *err)
 {
@@ -220,7 +226,8 @@ int fstab_parse_line(const char *line, const char *path, struct sj_mount *m, sj_
 	return 1;
 }
 
-static int add_line(struct sj_jail *j, const char *line, sj_error *err)
+/* Parse LINE and add its mount to the jail's. */
+int fstab_add_line(struct sj_jail *j, const char *line, sj_error *err)
 {
 	struct sj_mount m, *v;
 	int r = fstab_parse_line(line, j->cfg.path, &m, err);
@@ -251,7 +258,7 @@ static int read_fstab(struct sj_jail *j, const char *file, sj_error *err)
 	while (getline(&line, &cap, f) >= 0) {
 		lineno++;
 		line[strcspn(line, "\n")] = '\0';
-		if (add_line(j, line, err) < 0) {
+		if (fstab_add_line(j, line, err) < 0) {
 			sj_error_prefix(err, "mount.fstab: %s:%u", file, lineno);
 			return -1;
 		}
@@ -337,6 +344,21 @@ static int make_target(struct sj_jail *j, int root, const char *rel, bool dir, s
 	}
 }
 
+/* Whether mount I's target lies in a tmpfs (or /dev, /proc copy) mounted before it. */
+static bool in_tmpfs(const struct sj_jail *j, size_t i)
+{
+	const char *t = j->mounts[i].target;
+
+	for (size_t k = 0; k < i; k++) {
+		size_t n = strlen(j->mounts[k].target);
+
+		if ((!j->mounts[k].bind || j->mounts[k].special) &&
+		    strncmp(t, j->mounts[k].target, n) == 0 && t[n] == '/')
+			return true;
+	}
+	return false;
+}
+
 /*
  * The jail's mounts: parse `mount` then `mount.fstab` (FreeBSD's order),
  * check each bind's source and make the missing targets.
@@ -347,11 +369,13 @@ int fstab_prepare(struct sj_jail *j, sj_error *err)
 	SJ_AUTOCLOSE int root = -1;
 
 	for (size_t i = 0; lines && lines[i]; i++)
-		if (add_line(j, lines[i], err) < 0) {
+		if (fstab_add_line(j, lines[i], err) < 0) {
 			sj_error_prefix(err, "mount: '%s'", lines[i]);
 			goto fail;
 		}
 	if (j->cfg.mount_fstab && read_fstab(j, j->cfg.mount_fstab, err) < 0)
+		goto fail;
+	if (layout_mounts(j, err) < 0)
 		goto fail;
 	if (!j->nmounts)
 		return 0;
@@ -369,6 +393,9 @@ int fstab_prepare(struct sj_jail *j, sj_error *err)
 			sj_fail_errno(err, "mount: source %s", m->source);
 			goto fail;
 		}
+		/* A target inside an earlier tmpfs is made there, by the init. */
+		if (in_tmpfs(j, i))
+			continue;
 		fd = open_in_root(root, m->target, err);
 		if (fd < 0 && (errno != ENOENT ||
 			       make_target(j, root, m->target, S_ISDIR(st.st_mode), err) < 0)) {

@@ -37,13 +37,13 @@ static const int forwarded[] = {
 	SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH,
 };
 
-/* Tell the jail's creator something; it may be gone, which is fine. */
-static void tell(int fd, int stage, int errnum, const char *msg)
+/* Tell the jail's creator something; it may be gone (then false). */
+static bool tell(int fd, int stage, int errnum, const char *msg)
 {
 	struct sj_report r = { .stage = stage, .errnum = errnum };
 
 	snprintf(r.msg, sizeof(r.msg), "%s", msg ? msg : "");
-	send(fd, &r, sizeof(r), MSG_NOSIGNAL);
+	return send(fd, &r, sizeof(r), MSG_NOSIGNAL) == (ssize_t)sizeof(r);
 }
 
 static int cmp_int(const void *a, const void *b)
@@ -103,6 +103,13 @@ static int drop_to_jail(const struct sj_jail *j, sj_error *err)
 	 * the kernel refuses sethostname(2) to root in the jail. */
 	if (j->cfg.allow_set_hostname && unshare(CLONE_NEWUTS) < 0)
 		return sj_fail_errno(err, "allow.set_hostname: UTS namespace");
+	/* sysjail's dir, symlink and chmod: as the jail's root, who could
+	 * do the same. */
+	if (layout_apply(j, err) < 0)
+		return -1;
+	/* die-with-parent: entering the user namespace cleared it. */
+	if (j->cfg.die_with_parent && prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
+		return sj_fail_errno(err, "die-with-parent");
 	return cmd_confine(j, err);
 }
 
@@ -144,6 +151,14 @@ static pid_t start_command(const struct sj_jail *j, struct sj_report *r)
 		.cred = &j->cred,
 		.clean_env = j->cfg.exec_clean,
 		.id_limit = j->userns_fd >= 0 ? SJ_UID_COUNT : 0,
+		.dir = j->cfg.chdir,
+		.ids = j->cfg.uid >= 0 || j->cfg.gid >= 0,
+		.uid = j->cfg.uid,
+		.gid = j->cfg.gid,
+		.clearenv = j->cfg.clearenv,
+		.new_session = j->cfg.new_session,
+		.unsetenv = j->cfg.unsetenv,
+		.setenv = j->cfg.setenv,
 	};
 	struct command_args args = { &cmd, r };
 	char *stack = malloc(SJ_COMMAND_STACK);
@@ -239,7 +254,7 @@ static void __attribute__((noreturn)) serve(pid_t cmd, bool persist, bool linger
 int init_main(struct sj_jail *j)
 {
 	int keep[] = { 0, 1, 2, j->sock_init, j->root_fd, j->userns_fd,
-		       j->reg.jid_lock, j->reg.slot_lock, net_keep_fd(j) };
+		       j->reg.jid_lock, j->reg.slot_lock, net_keep_fd(j), j->audit.sock };
 	struct sigaction sa = { .sa_handler = noop_handler };
 	struct sj_report r = { 0 };
 	sigset_t set;
@@ -286,8 +301,12 @@ int init_main(struct sj_jail *j)
 			      ? SJ_EXIT_NOEXEC : SJ_EXIT_SETUP);
 		}
 	}
-	tell(j->sock_init, SJ_REPORT_READY, 0, NULL);
-	prctl(PR_SET_PDEATHSIG, 0);
+	/* With die-with-parent, a creator gone before it heard of the jail
+	 * (and of PR_SET_PDEATHSIG's signal) takes the jail with it too. */
+	if (!tell(j->sock_init, SJ_REPORT_READY, 0, NULL) && j->cfg.die_with_parent)
+		_exit(SJ_EXIT_SETUP);
+	if (!j->cfg.die_with_parent)
+		prctl(PR_SET_PDEATHSIG, 0);
 	/* The command has the caller's stdio; the init lets go of it, or
 	 * `jid=$(jail -i -c ... persist)` would wait for it forever. */
 	release_stdio();

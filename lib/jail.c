@@ -35,6 +35,7 @@ sj_jail *sj_jail_new(sj_error *err)
 	j->init_pid = -1;
 	j->init_pidfd = -1;
 	j->oom_before = -1;
+	j->audit = (struct sj_audit){ .sock = -1, .pid = -1, .pidfd = -1 };
 	return j;
 }
 
@@ -59,6 +60,7 @@ void sj_jail_free(sj_jail *j)
 		close_fd(&j->reg.slot_lock);
 		close_fd(&j->reg.dirfd);
 	}
+	audit_release(j);
 	sc_release(j);
 	fstab_free(j);
 	net_free(j);
@@ -117,6 +119,12 @@ int sj_jail_set_command(sj_jail *j, char *const argv[], sj_error *err)
 	free(j->cfg.command);
 	j->cfg.command = v;
 	return 0;
+}
+
+void sj_jail_set_log(sj_jail *j, sj_jail_log_fn *fn, void *ctx)
+{
+	j->log = fn;
+	j->log_ctx = ctx;
 }
 
 int sj_jail_jid(const sj_jail *j)
@@ -252,6 +260,7 @@ static const struct step {
 	{ "user", resolve_user, free_user },
 	{ "registry", reg_reserve, reg_release },
 	{ "seccomp", sc_prepare, sc_release },
+	{ "log-denied", audit_prepare, audit_undo },
 	{ "user namespace", uns_create, uns_close },
 	{ "network namespace", net_prepare, net_free },
 	{ "root", mnt_prepare_root, mnt_close_root },
@@ -262,6 +271,21 @@ static const struct step {
 	{ "registry entry", reg_publish, NULL },
 	{ "exec.created", hook_created, NULL },
 };
+
+/* A message for sj_jail_set_log()'s function, if there is one. */
+static void say(const struct sj_jail *j, const char *fmt, ...) SJ_PRINTF(2, 3);
+static void say(const struct sj_jail *j, const char *fmt, ...)
+{
+	char msg[SJ_ERROR_MAX + 64];
+	va_list ap;
+
+	if (!j->log)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	j->log(j->log_ctx, msg);
+}
 
 static void undo_from(struct sj_jail *j, size_t n)
 {
@@ -276,16 +300,31 @@ int sj_create(sj_jail *j, sj_error *err)
 	if (j->created)
 		return sj_fail(err, EBUSY, "the jail is already created");
 	for (size_t i = 0; i < SJ_NELEM(create_steps); i++) {
+		struct timespec t0, t1;
+
+		clock_gettime(CLOCK_MONOTONIC, &t0);
 		if (create_steps[i].apply(j, err) < 0) {
+			say(j, "step '%s' failed: %s", create_steps[i].name, err->msg);
 			undo_from(j, i);
 			return -1;
 		}
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		say(j, "step '%s' done in %.3f ms", create_steps[i].name,
+		    (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6);
 	}
 	/* The init holds what it needs of these now. */
 	close_fd(&j->userns_fd);
+	close_fd(&j->audit.sock);
 	mnt_close_root(j);
 	j->created = true;
 	return 0;
+}
+
+int sj_spawn(sj_jail *j, sj_error *err)
+{
+	if (sj_create(j, err) < 0)
+		return -1;
+	return sj_start(j, err);
 }
 
 /* Undo everything sj_create() did; for a jail whose start failed. */
@@ -298,12 +337,16 @@ static void destroy(struct sj_jail *j)
 /* Read one report of the init; 0 with R->stage 0 on EOF. */
 static int read_report(int fd, struct sj_report *r, sj_error *err)
 {
+	int reset = 0;
 	ssize_t n;
 
 	memset(r, 0, sizeof(*r));
+	/* An init that failed before it read our "go" leaves it unread: the
+	 * kernel then reports ECONNRESET once, ahead of the report queued
+	 * before it (sock_error() comes first in a datagram receive). */
 	do
 		n = recv(fd, r, sizeof(*r), 0);
-	while (n < 0 && errno == EINTR);
+	while (n < 0 && (errno == EINTR || (errno == ECONNRESET && !reset++)));
 	if (n < 0)
 		return sj_fail_errno(err, "reading from the jail's init");
 	if (n != 0 && n != (ssize_t)sizeof(*r))
@@ -384,6 +427,7 @@ int sj_wait(sj_jail *j, int *status, sj_error *err)
 	/* Its interfaces, even if something holds its namespace; what the
 	 * host holds goes with its registry records. */
 	net_teardown(j);
+	audit_finish(j);
 	reg_release(j);
 	sc_release(j);
 	j->created = j->started = false;

@@ -250,13 +250,14 @@ int sj_remove(sj_jail *j, unsigned flags, sj_error *err)
 	if (!(flags & SJ_REMOVE_NOHOOKS) &&
 	    (hooks_run(j, HOOK_PRESTOP, err) < 0 || hooks_run(j, HOOK_STOP, err) < 0))
 		return -1;
+	/* Its network namespace, to empty once the init is gone, taken
+	 * while the init surely lives; if it cannot be had, the namespace
+	 * empties itself when it is freed. */
+	if (net_hold(j, err) < 0)
+		sj_error_clear(err);
 	stop_processes(j, j->cfg.stop_timeout * 1000);
 	/* What is left, through the jail's cgroups: none escapes by forking. */
 	cg_kill(j);
-	/* Its network namespace, to empty once the init is gone; if it
-	 * cannot be had, the namespace empties itself when it is freed. */
-	if (net_hold(j, err) < 0)
-		sj_error_clear(err);
 	/* The kernel takes every process of the jail with its init, and no
 	 * process can join a PID namespace whose init has died. */
 	pidfd_send_signal(j->init_pidfd, SIGKILL, NULL, 0);

@@ -331,12 +331,20 @@ static int user_mounts(int root, const struct sj_jail *j, sj_error *err)
 
 	for (size_t i = 0; i < j->nmounts; i++) {
 		const struct sj_mount *u = &j->mounts[i];
-		SJ_AUTOCLOSE int m = user_mount_new(j, u, err);
+		SJ_AUTOCLOSE int m = -1;
 		SJ_AUTOCLOSE int target = -1;
+		struct stat st = { .st_mode = S_IFDIR };
 
+		if (u->special)
+			continue;
+		m = user_mount_new(j, u, err);
 		if (m < 0)
 			goto fail;
 		target = (int)syscall(SYS_openat2, root, u->target, &how, sizeof(how));
+		/* A target in a tmpfs mounted before it is made there. */
+		if (target < 0 && errno == ENOENT && (!u->bind || stat(u->source, &st) == 0) &&
+		    layout_mkpath(root, u->target, S_ISDIR(st.st_mode), err) == 0)
+			target = (int)syscall(SYS_openat2, root, u->target, &how, sizeof(how));
 		if (target < 0 || move_mount(m, "", target, "", MOVE_MOUNT_F_EMPTY_PATH |
 					     MOVE_MOUNT_T_EMPTY_PATH) < 0) {
 			sj_fail_errno(err, "/%s", u->target);
@@ -347,6 +355,34 @@ fail:
 		sj_error_prefix(err, "mount %s on /%s", u->bind ? u->source : "tmpfs",
 				u->target);
 		return -1;
+	}
+	return 0;
+}
+
+/* sysjail's dev and proc: copies of the jail's /dev and /proc, elsewhere. */
+static int special_mounts(int root, const struct sj_jail *j, sj_error *err)
+{
+	struct open_how how = {
+		.flags = O_PATH | O_CLOEXEC,
+		.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
+	};
+
+	for (size_t i = 0; i < j->nmounts; i++) {
+		const struct sj_mount *u = &j->mounts[i];
+		const char *what = u->special == 'd' ? "dev" : "proc";
+		SJ_AUTOCLOSE int m = -1, target = -1;
+
+		if (!u->special)
+			continue;
+		m = open_tree(root, what, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
+		if (m < 0)
+			return sj_fail_errno(err, "%s %s: cloning /%s", what, u->target, what);
+		target = (int)syscall(SYS_openat2, root, u->target, &how, sizeof(how));
+		if (target < 0 && errno == ENOENT && layout_mkpath(root, u->target, true, err) == 0)
+			target = (int)syscall(SYS_openat2, root, u->target, &how, sizeof(how));
+		if (target < 0 || move_mount(m, "", target, "", MOVE_MOUNT_F_EMPTY_PATH |
+					     MOVE_MOUNT_T_EMPTY_PATH) < 0)
+			return sj_fail_errno(err, "%s on /%s", what, u->target);
 	}
 	return 0;
 }
@@ -388,7 +424,8 @@ int mnt_build(const struct sj_jail *j, sj_error *err)
 		detach_host_mounts(root);
 	if (user_mounts(root, j, err) < 0)
 		goto out;
-	if (build_dev(root, j, &devfd, err) < 0 || build_proc(root, devfd, j, err) < 0)
+	if (build_dev(root, j, &devfd, err) < 0 || build_proc(root, devfd, j, err) < 0 ||
+	    special_mounts(root, j, err) < 0)
 		goto out;
 	sys = mount_new(root, "sys", "sysfs", NULL, hard | MOUNT_ATTR_RDONLY, err);
 	if (sys < 0 || mask_rundir(root, j, err) < 0)

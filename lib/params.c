@@ -28,6 +28,12 @@ enum param_type {
 	PT_LIST,			/* strings, each value one element */
 	PT_SYSVIPC,			/* new | inherit, onto allow.sysvipc */
 	PT_LIMIT,			/* a resource limit or an rlimit (limits.c) */
+	PT_LAYOUT,			/* a list, each element checked by layout.c */
+	PT_ENVSET,			/* a list of VAR=VALUE */
+	PT_ENVNAME,			/* a list of VAR */
+	PT_ID,				/* a uid or gid, -1 (shown empty): unset */
+	PT_SHARENET,			/* a boolean onto ip4 and ip6: no field */
+	PT_LOGDEST,			/* "-" (stderr) or an absolute path; no value: "-" */
 };
 
 enum param_flags {
@@ -137,9 +143,30 @@ static const struct param params[] = {
 	R("nofile", RLIMIT_NOFILE), R("nproc", RLIMIT_NPROC), R("rtprio", RLIMIT_RTPRIO),
 	R("rttime", RLIMIT_RTTIME), R("sigpending", RLIMIT_SIGPENDING), R("stack", RLIMIT_STACK),
 #undef R
+	/* sysjail(8)'s: each name is its long option (--ro-bind SRC DST is
+	 * ro-bind += "SRC DST"). */
+	P("bind", PT_LAYOUT, bind, PF_LIST | PF_JAIL8),
+	P("ro-bind", PT_LAYOUT, ro_bind, PF_LIST | PF_JAIL8),
+	P("tmpfs", PT_LAYOUT, tmpfs, PF_LIST | PF_JAIL8),
+	P("dev", PT_LAYOUT, dev, PF_LIST | PF_JAIL8),
+	P("proc", PT_LAYOUT, proc, PF_LIST | PF_JAIL8),
+	P("dir", PT_LAYOUT, dir, PF_LIST | PF_JAIL8),
+	P("symlink", PT_LAYOUT, symlink, PF_LIST | PF_JAIL8),
+	P("chmod", PT_LAYOUT, chmod, PF_LIST | PF_JAIL8),
+	P("chdir", PT_PATH, chdir, PF_JAIL8),
+	P("setenv", PT_ENVSET, setenv, PF_LIST | PF_JAIL8),
+	P("unsetenv", PT_ENVNAME, unsetenv, PF_LIST | PF_JAIL8),
+	P("clearenv", PT_BOOL, clearenv, PF_JAIL8),
+	P("uid", PT_ID, uid, PF_JAIL8),
+	P("gid", PT_ID, gid, PF_JAIL8),
+	{ "share-net", PT_SHARENET, 0, PF_JAIL8 },
+	P("new-session", PT_BOOL, new_session, PF_JAIL8),
+	P("die-with-parent", PT_BOOL, die_with_parent, PF_JAIL8),
+	P("log-denied", PT_LOGDEST, log_denied, PF_JAIL8),
 };
 
-/* FreeBSD's rctl(8) resources that mean what a sysjail limit means. */
+/* Other names of parameters: FreeBSD's rctl(8) resources that mean what a
+ * sysjail limit means, and the short names sysjail(8) gives some. */
 static const struct {
 	const char *alias, *name;
 } aliases[] = {
@@ -148,6 +175,8 @@ static const struct {
 	{ "maxproc", "sysjail.maxproc" },
 	{ "pcpu", "sysjail.cpu_quota" },
 	{ "openfiles", "sysjail.rlimit.nofile" },
+	{ "hostname", "host.hostname" },
+	{ "seccomp", "sysjail.seccomp" },
 };
 
 #undef P
@@ -170,6 +199,7 @@ void params_init(struct sj_config *c)
 	c->memory_swap = 0;		/* with a memory limit: see jail(8) */
 	c->maxproc = SJ_MAXPROC_DEFAULT;
 	c->cpu_weight = SJ_CPU_WEIGHT_DEFAULT;
+	c->uid = c->gid = -1;
 }
 
 static void argv_free(char **v)
@@ -191,6 +221,7 @@ void params_free(struct sj_config *c)
 		case PT_PATH:
 		case PT_NAME:
 		case PT_HOSTNAME:
+		case PT_LOGDEST:
 			free(*(char **)field);
 			break;
 		case PT_ADDR4:
@@ -199,6 +230,9 @@ void params_free(struct sj_config *c)
 			break;
 		case PT_ARGV:
 		case PT_LIST:
+		case PT_LAYOUT:
+		case PT_ENVSET:
+		case PT_ENVNAME:
 			argv_free(*(char ***)field);
 			break;
 		case PT_BOOL:
@@ -207,6 +241,8 @@ void params_free(struct sj_config *c)
 		case PT_INT:
 		case PT_SYSVIPC:
 		case PT_LIMIT:
+		case PT_ID:
+		case PT_SHARENET:
 			break;
 		}
 	}
@@ -224,6 +260,12 @@ static const struct param *find(const char *name)
 	return NULL;
 }
 
+/* Whether P is a boolean: NAME alone sets it, noNAME clears it. */
+static bool is_bool(const struct param *p)
+{
+	return p->type == PT_BOOL || p->type == PT_SHARENET;
+}
+
 /* "noNAME" for a boolean NAME, as jail(8) and jail.conf(5) allow. */
 static const struct param *find_negated(const char *name)
 {
@@ -239,7 +281,7 @@ static const struct param *find_negated(const char *name)
 	else
 		return NULL;
 	p = find(buf);
-	return p && p->type == PT_BOOL ? p : NULL;
+	return p && is_bool(p) ? p : NULL;
 }
 
 bool sj_param_exists(const char *name)
@@ -263,7 +305,7 @@ int params_lookup(const char *name, struct param_info *out)
 	*out = (struct param_info){
 		.name = p->name,
 		.negated = negated,
-		.boolean = p->type == PT_BOOL,
+		.boolean = is_bool(p),
 		.list = p->flags & PF_LIST,
 		.mutable = p->flags & PF_MUTABLE,
 		.noop = p->flags & PF_NOOP,
@@ -450,12 +492,45 @@ static int set_sysvipc(struct sj_config *c, int *field, const char *value, sj_er
 	return 0;
 }
 
+/* An environment variable's name, and for setenv "=VALUE" after it. */
+static int env_check(const char *value, bool assignment, sj_error *err)
+{
+	size_t n = strcspn(value, "=");
+
+	if (n == 0)
+		return sj_fail(err, EINVAL, "'%s': empty variable name", value);
+	if (assignment && !value[n])
+		return sj_fail(err, EINVAL, "'%s' is not VAR=VALUE", value);
+	if (!assignment && value[n])
+		return sj_fail(err, EINVAL, "'%s': a variable name has no '='", value);
+	return 0;
+}
+
+/* log-denied: no value, true or "-" for standard error; an absolute
+ * path for a file; false for none. */
+static int set_logdest(char **field, const char *value, sj_error *err)
+{
+	bool on = true;
+
+	if (value && value[0] != '/' && strcmp(value, "-") != 0 && parse_bool(value, &on) < 0)
+		return sj_fail(err, EINVAL, "'%s' is not '-' (standard error), an absolute "
+			       "path or a boolean", value);
+	if (!on) {
+		free(*field);
+		*field = NULL;
+		return 0;
+	}
+	if (value && value[0] == '/' && strlen(value) >= PATH_MAX)
+		return sj_fail(err, ENAMETOOLONG, "path is too long");
+	return set_string(field, value && value[0] == '/' ? value : "-", err);
+}
+
 static int set_one(struct sj_config *c, const struct param *p, const char *value,
 		   bool append, sj_error *err)
 {
 	void *field = (char *)c + p->offset;
 
-	if (!value && p->type != PT_BOOL)
+	if (!value && !is_bool(p) && p->type != PT_LOGDEST)
 		return sj_fail(err, EINVAL, "needs a value");
 	if (append && !(p->flags & PF_LIST))
 		return sj_fail(err, EINVAL, "is not a list: '+=' does not apply");
@@ -529,6 +604,40 @@ static int set_one(struct sj_config *c, const struct param *p, const char *value
 		return set_sysvipc(c, field, value, err);
 	case PT_LIMIT:
 		return lim_parse(p->name, value, field, err);
+	case PT_LAYOUT:
+		if (layout_check(p->name, value, err) < 0)
+			return -1;
+		return set_list(field, value, append, err);
+	case PT_ENVSET:
+	case PT_ENVNAME:
+		if (env_check(value, p->type == PT_ENVSET, err) < 0)
+			return -1;
+		return set_list(field, value, append, err);
+	case PT_ID: {
+		int id;
+
+		/* (uid_t)-1 means "unchanged" to setresuid(2). */
+		if (parse_int(value, 0, INT_MAX, &id) < 0)
+			return sj_fail(err, EINVAL, "'%s' is not a uid or gid (0 to %d)", value,
+				       INT_MAX);
+		*(long *)field = id;
+		return 0;
+	}
+	case PT_SHARENET: {
+		bool share;
+
+		if (parse_bool(value, &share) < 0)
+			return sj_fail(err, EINVAL, "'%s' is not a boolean", value);
+		/* The host's network namespace: ip4=inherit ip6=inherit;
+		 * false undoes only that. */
+		if (share)
+			c->ip4_mode = c->ip6_mode = SJ_NET_INHERIT;
+		else if (c->ip4_mode == SJ_NET_INHERIT && c->ip6_mode == SJ_NET_INHERIT)
+			c->ip4_mode = c->ip6_mode = -1;
+		return 0;
+	}
+	case PT_LOGDEST:
+		return set_logdest(field, value, err);
 	}
 	return sj_fail(err, EINVAL, "has no setter");
 }
@@ -629,7 +738,8 @@ int params_get(const struct sj_config *c, const char *name, char *buf, size_t le
 	case PT_STRING:
 	case PT_PATH:
 	case PT_NAME:
-	case PT_HOSTNAME: {
+	case PT_HOSTNAME:
+	case PT_LOGDEST: {
 		const char *s = *(char *const *)field;
 
 		n = snprintf(buf, len, "%s", s ? s : "");
@@ -659,10 +769,24 @@ int params_get(const struct sj_config *c, const char *name, char *buf, size_t le
 		n = snprintf(buf, len, "%s", netmodes[m]);
 		break;
 	}
+	case PT_ID:
+		buf[0] = '\0';
+		if (*(const long *)field >= 0)
+			n = snprintf(buf, len, "%ld", *(const long *)field);
+		break;
+	case PT_SHARENET:
+		/* As in effect (ip4=inherit takes ip6 with it), so that
+		 * reading back what was written changes nothing. */
+		n = snprintf(buf, len, "%s", net_mode(c, AF_INET) == SJ_NET_INHERIT &&
+			     net_mode(c, AF_INET6) == SJ_NET_INHERIT ? "true" : "false");
+		break;
 	case PT_ARGV:
-	case PT_LIST: {
+	case PT_LIST:
+	case PT_LAYOUT:
+	case PT_ENVSET:
+	case PT_ENVNAME: {
 		char *const *v = *(char **const *)field;
-		const char *sep = p->type == PT_LIST ? "," : " ";
+		const char *sep = p->type == PT_ARGV ? " " : ",";
 
 		buf[0] = '\0';
 		for (size_t i = 0; v && v[i] && (size_t)n < len; i++)
@@ -706,6 +830,13 @@ int params_check(const struct sj_config *c, sj_error *err)
 	if (c->allow_set_hostname && !c->userns)
 		return sj_fail(err, EINVAL, "allow.set_hostname needs sysjail.userns: without a "
 			       "user namespace, root in the jail would need CAP_SYS_ADMIN");
+	if (c->jail_user && (c->uid >= 0 || c->gid >= 0))
+		return sj_fail(err, EINVAL, "%s: exec.jail_user names the user already",
+			       c->uid >= 0 ? "uid" : "gid");
+	if (c->userns && ((c->uid >= (long)SJ_UID_COUNT) || c->gid >= (long)SJ_UID_COUNT))
+		return sj_fail(err, EINVAL, "%s: %ld is outside the jail's ids (0-%u)",
+			       c->uid >= (long)SJ_UID_COUNT ? "uid" : "gid",
+			       c->uid >= (long)SJ_UID_COUNT ? c->uid : c->gid, SJ_UID_COUNT - 1);
 	return 0;
 }
 
@@ -722,7 +853,7 @@ unsigned sj_param_flags(const char *name)
 
 	if (!p)
 		return 0;
-	if (p->type == PT_BOOL)
+	if (is_bool(p))
 		f |= SJ_PARAM_BOOL;
 	if (p->flags & PF_LIST)
 		f |= SJ_PARAM_LIST;
@@ -749,7 +880,8 @@ char *const *params_list(const struct sj_config *c, const char *name)
 	const struct param *p = find(name);
 	char *const *v;
 
-	if (!p || p->type != PT_LIST || (p->flags & PF_NOOP))
+	if (!p || (p->type != PT_LIST && p->type != PT_LAYOUT && p->type != PT_ENVSET &&
+		   p->type != PT_ENVNAME) || (p->flags & PF_NOOP))
 		return NULL;
 	v = *(char **const *)((const char *)c + p->offset);
 	return v ? v : empty;

@@ -477,44 +477,6 @@ static bool same_conditional(const struct pol_rule *a, const struct pol_rule *b)
 	       memcmp(a->cond, b->cond, a->ncond * sizeof(*a->cond)) == 0;
 }
 
-/* Add R (its conditions now owned by P): an unconditional rule replaces
- * the one before it for the same syscall. */
-static int add_rule(struct pol *p, struct pol_rule *r, sj_error *err)
-{
-	uint32_t *slot = NULL;
-
-	if (!r->cond) {
-		if ((p->nrule + 1) * 2 > p->nslot && grow_index(p, err) < 0)
-			return -1;
-		slot = find_slot(p, r->name);
-		if (*slot) {
-			p->rule[*slot - 1] = *r;
-			return 0;
-		}
-	} else {
-		for (size_t i = 0; i < p->nrule; i++)
-			if (same_conditional(&p->rule[i], r)) {
-				free(r->cond);
-				return 0;
-			}
-	}
-	if (p->nrule == p->caprule) {
-		size_t n = p->caprule ? p->caprule * 2 : 512;
-		struct pol_rule *v = realloc(p->rule, n * sizeof(*v));
-
-		if (!v) {
-			free(r->cond);
-			return sj_fail(err, ENOMEM, "out of memory");
-		}
-		p->rule = v;
-		p->caprule = n;
-	}
-	p->rule[p->nrule++] = *r;
-	if (slot)
-		*slot = (uint32_t)p->nrule;
-	return 0;
-}
-
 /* The parser proper: one line at a time, one file at a time. */
 
 struct tok {
@@ -535,11 +497,29 @@ struct parser {
 	/* The line being parsed. */
 	uint32_t file;
 	uint32_t line;
+	bool in_block;			/* inside @when / @unless */
 	struct tok t[MAX_TOKS];
 	size_t nt, pos;
 };
 
 static int fail(struct parser *ps, const char *fmt, ...) SJ_PRINTF(2, 3);
+static void diag(struct parser *ps, uint32_t file, uint32_t line, bool error,
+		 const char *fmt, ...) SJ_PRINTF(5, 6);
+
+/* Tell the linter, if there is one. */
+static void diag(struct parser *ps, uint32_t file, uint32_t line, bool error,
+		 const char *fmt, ...)
+{
+	char msg[SJ_ERROR_MAX];
+	va_list ap;
+
+	if (!ps->ld->diag)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	ps->ld->diag(ps->ld->diag_ctx, ps->p->file[file], line, error, msg);
+}
 
 /* Fail with "file:line: message". */
 static int fail(struct parser *ps, const char *fmt, ...)
@@ -772,6 +752,71 @@ static int parse_conds(struct parser *ps, struct pol_rule *r)
 	return 0;
 }
 
+/*
+ * For the linter: R replaces OLD.  In one file, naming a call again with
+ * the same answer is a duplicate, and a different answer, neither in a
+ * conditional block, leaves OLD without effect.  Overriding what an
+ * included file or another block says is what "later wins" is for, and
+ * groups name what they need whatever other groups say.
+ */
+static void lint_replaced(struct parser *ps, const struct pol_rule *old,
+			  const struct pol_rule *r)
+{
+	const char *where = ps->p->file[old->file];
+
+	if (old->file != r->file)
+		return;
+	if (old->errnum == r->errnum)
+		diag(ps, r->file, r->line, false, "duplicate: %s is already %s at %s:%u",
+		     r->name, r->errnum ? "denied so" : "allowed", where, old->line);
+	else if (!old->in_block && !r->in_block)
+		diag(ps, old->file, old->line, false, "%s %s never takes effect: %s:%u "
+		     "overrides it", old->errnum ? "deny" : "allow", r->name, where, r->line);
+}
+
+/* Add R (its conditions now owned by P): an unconditional rule replaces
+ * the one before it for the same syscall. */
+static int add_rule(struct parser *ps, struct pol_rule *r, sj_error *err)
+{
+	struct pol *p = ps->p;
+	uint32_t *slot = NULL;
+
+	if (!r->cond) {
+		if ((p->nrule + 1) * 2 > p->nslot && grow_index(p, err) < 0)
+			return -1;
+		slot = find_slot(p, r->name);
+		if (*slot) {
+			lint_replaced(ps, &p->rule[*slot - 1], r);
+			p->rule[*slot - 1] = *r;
+			return 0;
+		}
+	} else {
+		for (size_t i = 0; i < p->nrule; i++)
+			if (same_conditional(&p->rule[i], r)) {
+				diag(ps, r->file, r->line, false, "duplicate: the same deny %s ... if "
+				     "is at %s:%u", r->name, p->file[p->rule[i].file],
+				     p->rule[i].line);
+				free(r->cond);
+				return 0;
+			}
+	}
+	if (p->nrule == p->caprule) {
+		size_t n = p->caprule ? p->caprule * 2 : 512;
+		struct pol_rule *v = realloc(p->rule, n * sizeof(*v));
+
+		if (!v) {
+			free(r->cond);
+			return sj_fail(err, ENOMEM, "out of memory");
+		}
+		p->rule = v;
+		p->caprule = n;
+	}
+	p->rule[p->nrule++] = *r;
+	if (slot)
+		*slot = (uint32_t)p->nrule;
+	return 0;
+}
+
 static bool is_syscall_name(const struct tok *t)
 {
 	if (t->n == 0 || t->n >= POL_NAME_MAX)
@@ -809,7 +854,8 @@ static int parse_rule(struct parser *ps, bool active)
 {
 	bool deny = tok_is(peek(ps), "deny");
 	size_t first = ++ps->pos, last;
-	struct pol_rule r = { .errnum = deny ? EPERM : 0, .file = ps->file, .line = ps->line };
+	struct pol_rule r = { .errnum = deny ? EPERM : 0, .file = ps->file, .line = ps->line,
+			      .in_block = ps->in_block };
 
 	while (peek(ps) && is_syscall_name(peek(ps)) && !tok_is(peek(ps), "if"))
 		ps->pos++;
@@ -835,6 +881,10 @@ static int parse_rule(struct parser *ps, bool active)
 		memcpy(one.name, ps->t[i].s, ps->t[i].n);
 		one.name[ps->t[i].n] = '\0';
 		if (ps->ld->known && !ps->ld->known(ps->ld->ctx, one.name)) {
+			if (ps->ld->diag) {
+				diag(ps, ps->file, ps->line, true, "unknown syscall '%s'", one.name);
+				continue;
+			}
 			ps->pos = i;
 			fail(ps, "unknown syscall '%s'", one.name);
 			goto fail;
@@ -851,7 +901,7 @@ static int parse_rule(struct parser *ps, bool active)
 		} else if (r.cond) {
 			r.cond = NULL;		/* handed over with the last name */
 		}
-		if (add_rule(ps->p, &one, ps->err) < 0)
+		if (add_rule(ps, &one, ps->err) < 0)
 			goto fail;
 	}
 	free(r.cond);
@@ -1026,6 +1076,7 @@ static int parse_file(struct parser *ps, uint32_t file, const char *text, size_t
 			return fail(ps, "line longer than %d bytes", POL_MAX_LINE);
 		if (tokenize(ps, s, n) < 0)
 			return -1;
+		ps->in_block = nb > 0;
 		if (ps->nt && statement(ps, b, &nb, active && block_active(b, nb)) < 0)
 			return -1;
 		s += n + (nl != NULL);
@@ -1037,19 +1088,44 @@ static int parse_file(struct parser *ps, uint32_t file, const char *text, size_t
 	return 0;
 }
 
-/* A conditional deny only narrows what filter 1 allows. */
+/* A conditional deny only narrows what filter 1 allows.  For a linter,
+ * 1 when it is not reachable (said), 0 when it is. */
 static int check_reachable(struct parser *ps, const struct pol_rule *r)
 {
 	const struct pol_rule *u = pol_find(ps->p, r->name);
+	char msg[SJ_ERROR_MAX];
 
+	if (!u)
+		snprintf(msg, sizeof(msg), "deny %s ... if: unreachable, %s is not allowed",
+			 r->name, r->name);
+	else if (u->errnum)
+		snprintf(msg, sizeof(msg), "deny %s ... if: unreachable, %s is denied at %s:%u",
+			 r->name, r->name, ps->p->file[u->file], u->line);
+	else
+		return 0;
+	if (ps->ld->diag) {
+		diag(ps, r->file, r->line, true, "%s", msg);
+		return 1;
+	}
 	ps->file = r->file;
 	ps->line = r->line;
-	if (!u)
-		return fail(ps, "deny %s ... if: unreachable, %s is not allowed", r->name, r->name);
-	if (u->errnum)
-		return fail(ps, "deny %s ... if: unreachable, %s is denied at %s:%u", r->name,
-			    r->name, ps->p->file[u->file], u->line);
-	return 0;
+	return fail(ps, "%s", msg);
+}
+
+/* For a linter: a conditional deny whose conditions always hold leaves
+ * the call's allow unreachable. */
+static void lint_always(struct parser *ps, const struct pol_rule *r, const struct pol_term *t,
+			size_t n)
+{
+	const struct pol_rule *u = pol_find(ps->p, r->name);
+
+	for (size_t i = 0; i < n; i++)
+		if (t[i].n == 0 && u) {
+			diag(ps, u->file, u->line, true, "allow %s: unreachable, deny %s ... if "
+			     "at %s:%u holds for every argument", r->name, r->name,
+			     ps->p->file[r->file], r->line);
+			return;
+		}
 }
 
 /* Two conditional rules of one syscall with different errnos must never
@@ -1090,8 +1166,14 @@ static int check_policy(struct parser *ps)
 		if (!ri->cond)
 			continue;
 		r = check_reachable(ps, ri);
+		if (r > 0) {		/* a linter's: said, and skipped */
+			r = 0;
+			continue;
+		}
 		if (r == 0)
 			r = pol_rule_expand(ri, 64, &x[i].t, &x[i].n, ps->err);
+		if (r == 0)
+			lint_always(ps, ri, x[i].t, x[i].n);
 		for (size_t k = 0; k < i && r == 0; k++)
 			if (p->rule[k].cond && p->rule[k].errnum != ri->errnum &&
 			    strcmp(p->rule[k].name, ri->name) == 0)

@@ -56,6 +56,7 @@ struct pol_rule {
 	int errnum;			/* 0: allow */
 	uint32_t file;			/* index into pol.file */
 	uint32_t line;
+	bool in_block;			/* written inside @when / @unless */
 	uint8_t ncond;
 	struct pol_cond *cond;		/* NULL: unconditional */
 };
@@ -91,6 +92,16 @@ struct pol_loader {
 		       struct pol_text *out, sj_error *err);
 	bool (*known)(void *ctx, const char *syscall);
 	void *ctx;
+	/*
+	 * A linter's (sysjail --check-policy): when set, what is wrong but
+	 * not a syntax error (an unknown syscall name, a duplicate rule, a
+	 * rule that never takes effect, an unreachable call) goes here as
+	 * "what" at FILE:LINE, and the parse goes on.  ERROR is false for
+	 * what still makes a valid policy.
+	 */
+	void (*diag)(void *ctx, const char *file, unsigned line, bool error,
+		     const char *what);
+	void *diag_ctx;
 };
 
 /*
@@ -175,6 +186,15 @@ enum sc_flags {
 };
 
 int sc_prepare_ex(struct sj_jail *j, unsigned flags, struct sc_stats *st, sj_error *err);
+
+int sc_parse(const char *profile, unsigned params,
+	     void (*diag)(void *ctx, const char *file, unsigned line, bool error, const char *what),
+	     void *diag_ctx, struct pol *out, sj_error *err);
+unsigned sc_name_arches(const char *name);
+int sc_compile(const struct pol *p, struct sj_bpf *out, sj_error *err);
+char *sc_syscall_name(uint32_t arch, int nr);
+const char *sc_arch_name(uint32_t arch);
+unsigned sc_policy_params(const struct sj_config *c);
 
 /* The ABIs a filter of this machine covers, native first. */
 size_t sc_arches(uint32_t *out, size_t max);

@@ -673,7 +673,7 @@ void sc_release(struct sj_jail *j)
 }
 
 /* The jail parameters @when can test, as bits of enum pol_param. */
-static unsigned policy_params(const struct sj_config *c)
+unsigned sc_policy_params(const struct sj_config *c)
 {
 	return (unsigned)c->allow_raw_sockets << POL_RAW_SOCKETS |
 	       (unsigned)c->allow_socket_af << POL_SOCKET_AF |
@@ -701,6 +701,8 @@ static void key_start(struct buf *key, const char *profile, unsigned params)
 struct prep {
 	const char *profile;
 	struct load ld;
+	void (*diag)(void *ctx, const char *file, unsigned line, bool error, const char *what);
+	void *diag_ctx;
 	struct pol pol;
 	bool parsed;
 	int cache;			/* cache directory, or -1 */
@@ -710,7 +712,7 @@ struct prep {
 /* Parse the profile: an embedded one, or a file (read into the key). */
 static int parse_profile(struct prep *pp, unsigned params, sj_error *err)
 {
-	struct pol_loader loader = { include_cb, known_cb, &pp->ld };
+	struct pol_loader loader = { include_cb, known_cb, &pp->ld, pp->diag, pp->diag_ctx };
 	struct pol_text root = { 0 };
 	int r;
 
@@ -744,7 +746,7 @@ static int parse_profile(struct prep *pp, unsigned params, sj_error *err)
 static int prepare(struct sj_jail *j, struct prep *pp, unsigned flags, struct sc_stats *st,
 		   sj_error *err)
 {
-	unsigned params = policy_params(&j->cfg);
+	unsigned params = sc_policy_params(&j->cfg);
 	bool file = strchr(pp->profile, '/') != NULL;
 
 	if (file && pp->profile[0] != '/')
@@ -815,7 +817,12 @@ int sc_install(const struct sj_bpf *bpf, sj_error *err)
 {
 	if (bpf->nprog == 0)
 		return sj_fail(err, EINVAL, "seccomp: no filter was prepared");
-	for (size_t i = 0; i < bpf->nprog; i++) {
+	/* The argument checks first, the allow-list last: installing the
+	 * second filter is a seccomp(2) call the first must allow, and the
+	 * checks' default is ALLOW, so a profile need not allow seccomp.
+	 * The order decides nothing else: the two never answer the same
+	 * call with different errnos. */
+	for (size_t i = bpf->nprog; i-- > 0;) {
 		struct sock_fprog fp = {
 			.len = (unsigned short)bpf->prog[i].len,
 			.filter = bpf->prog[i].insns,
@@ -825,7 +832,64 @@ int sc_install(const struct sj_bpf *bpf, sj_error *err)
 		 * all it starts, setuid programs included. */
 		if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &fp) < 0)
 			return sj_fail_errno(err, "seccomp: installing filter %zu of %zu",
-					     i + 1, bpf->nprog);
+					     bpf->nprog - i, bpf->nprog);
 	}
 	return 0;
+}
+
+/*
+ * Parse PROFILE (an embedded name, or an absolute path) under PARAMS
+ * (bits of enum pol_param) into *OUT, as a jail would load it; DIAG and
+ * its context, when set, receive what a linter reports (pol_loader).
+ * For sysjail's --check-policy and --learn.
+ */
+int sc_parse(const char *profile, unsigned params,
+	     void (*diag)(void *ctx, const char *file, unsigned line, bool error, const char *what),
+	     void *diag_ctx, struct pol *out, sj_error *err)
+{
+	struct prep pp = { .profile = profile, .ld = { .err = err }, .cache = -1 };
+	int r;
+
+	if (strchr(profile, '/') && profile[0] != '/')
+		return sj_fail(err, EINVAL, "%s: a profile file must be an absolute path", profile);
+	pp.diag = diag;
+	pp.diag_ctx = diag_ctx;
+	r = parse_profile(&pp, params, err);
+	free(pp.ld.key.p);
+	if (r < 0)
+		return -1;
+	*out = pp.pol;
+	return 0;
+}
+
+/* The ABIs of this machine that have syscall NAME (a bit per sc_arches() index). */
+unsigned sc_name_arches(const char *name)
+{
+	uint32_t arches[4];
+	size_t n = sc_arches(arches, SJ_NELEM(arches));
+	unsigned bits = 0;
+
+	for (size_t i = 0; i < n; i++)
+		if (on_arch(arches[i], name))
+			bits |= 1u << i;
+	return bits;
+}
+
+/* The name of syscall NR on audit architecture ARCH, malloc'ed; NULL if unknown. */
+char *sc_syscall_name(uint32_t arch, int nr)
+{
+	return seccomp_syscall_resolve_num_arch(arch, nr);
+}
+
+/* An ABI's name ("x86_64", "i386"). */
+const char *sc_arch_name(uint32_t arch)
+{
+	return arch_name(arch);
+}
+
+/* Compile P for this machine's ABIs into OUT (for --check-policy). */
+int sc_compile(const struct pol *p, struct sj_bpf *out, sj_error *err)
+{
+	memset(out, 0, sizeof(*out));
+	return compile(p, out, err);
 }

@@ -27,6 +27,12 @@
  *   manage.c    running jails: find, list, modify, remove
  *   limits.c    resource-limit values, and rlimits
  *   cgroup.c    the jail's control groups: limits, membership, kill, use
+ *   layout.c    sysjail's bind, ro-bind, tmpfs, dev, proc, dir, symlink, chmod
+ *   bpf.c       compiled filters as data: an interpreter, the audit's merge
+ *   audit.c     log-denied: the audit process and its listener
+ *   learn.c     sj_learn(): what a command calls, as a profile
+ *   polcheck.c  sj_policy_check(): the policy linter
+ *   confine.c   sj_confine_self(): confinement in place
  */
 #ifndef SJ_PRIVATE_H
 #define SJ_PRIVATE_H
@@ -43,6 +49,10 @@
 #include <unistd.h>
 
 #include "sysjail.h"
+
+/* Nothing declared below leaves the shared library: its exports are
+ * sysjail.h's alone, whatever the version script's sj_* lets through. */
+#pragma GCC visibility push(hidden)
 
 #define SJ_UNUSED __attribute__((unused))
 #define SJ_PRINTF(a, b) __attribute__((format(printf, a, b)))
@@ -160,6 +170,20 @@ struct sj_config {
 		bool set;		/* else inherited from the jail's maker */
 		rlim_t soft, hard;
 	} rlimits[RLIM_NLIMITS];	/* sysjail.rlimit.*, by RLIMIT_* */
+	/* sysjail(8)'s (issue 10): each name is its long option.  Lists of
+	 * blank-separated fields, \NNN-escaped as in fstab(5) (layout.c). */
+	char **bind, **ro_bind;		/* bind, ro-bind: "SRC DST" */
+	char **tmpfs, **dev, **proc;	/* "DST" */
+	char **symlink;			/* "TARGET LINK" */
+	char **dir;			/* "DIR" */
+	char **chmod;			/* "MODE PATH" */
+	char *chdir;			/* the command's working directory */
+	char **setenv;			/* "VAR=VALUE" */
+	char **unsetenv;		/* "VAR" */
+	bool clearenv;
+	long uid, gid;			/* the command's ids in the jail, -1: unset */
+	bool new_session, die_with_parent;
+	char *log_denied;		/* "-": stderr, else a file; NULL: off */
 };
 
 void params_init(struct sj_config *c);
@@ -244,9 +268,12 @@ struct sj_mount {
 	unsigned attrs;			/* MOUNT_ATTR_*, nosuid and nodev added */
 	bool bind;			/* or tmpfs */
 	bool idmap;			/* to the jail's ids, as its root is */
+	char special;			/* 'd', 'p': a copy of the jail's /dev, /proc */
 };
 
 int fstab_parse_line(const char *line, const char *path, struct sj_mount *m, sj_error *err);
+int fstab_add_line(struct sj_jail *j, const char *line, sj_error *err);
+char *fstab_field(char **s);
 int fstab_prepare(struct sj_jail *j, sj_error *err);
 void fstab_undo(struct sj_jail *j);
 void fstab_free(struct sj_jail *j);
@@ -293,6 +320,32 @@ int sc_prepare(struct sj_jail *j, sj_error *err);
 void sc_release(struct sj_jail *j);
 int sc_install(const struct sj_bpf *bpf, sj_error *err);
 
+/* bpf.c: the compiled programs as data. */
+struct seccomp_data;
+uint32_t bpf_run(const void *prog, size_t len, const struct seccomp_data *d);
+uint32_t bpf_run_all(const struct sj_bpf *bpf, const struct seccomp_data *d);
+int bpf_notify(const struct sj_bpf *in, struct sj_bpf *out, sj_error *err);
+
+/* audit.c: log-denied. */
+struct sj_audit {
+	int sock;			/* the init's end, to hand the listener over */
+	pid_t pid;			/* the audit process */
+	int pidfd;
+	struct sj_bpf bpf;		/* the filter, merged, errno -> notify */
+};
+
+int audit_prepare(struct sj_jail *j, sj_error *err);
+void audit_undo(struct sj_jail *j);
+void audit_finish(struct sj_jail *j);
+void audit_release(struct sj_jail *j);
+int audit_install(const struct sj_jail *j, sj_error *err);
+
+/* layout.c: sysjail(8)'s bind, ro-bind, tmpfs, dev, proc, dir, symlink, chmod. */
+int layout_check(const char *param, const char *value, sj_error *err);
+int layout_mounts(struct sj_jail *j, sj_error *err);
+int layout_mkpath(int root, const char *rel, bool dir, sj_error *err);
+int layout_apply(const struct sj_jail *j, sj_error *err);
+
 /* What the init, or a process jexec starts, tells its creator. */
 struct sj_report {
 	int32_t stage;			/* enum sj_report_stage */
@@ -317,6 +370,10 @@ struct sj_cmd {
 	const char *dir;		/* NULL: "/", or the home with clean_env */
 	int output;			/* stdout and stderr (0: as inherited) */
 	uid_t id_limit;			/* ids must be below it (0: any) */
+	bool ids;			/* take UID and GID (sysjail's uid, gid) */
+	long uid, gid;			/* -1: unset */
+	bool clearenv, new_session;
+	char *const *unsetenv, *const *setenv;
 };
 
 int cmd_confine(const struct sj_jail *j, sj_error *err);
@@ -370,6 +427,9 @@ struct sj_jail {
 	struct sj_registry reg;
 	struct sj_cred cred;		/* exec.jail_user, resolved */
 	struct sj_bpf bpf;
+	struct sj_audit audit;		/* log-denied */
+	sj_jail_log_fn *log;		/* sj_jail_set_log() */
+	void *log_ctx;
 	uid_t uid_base;			/* host uid of jail uid 0 */
 	int userns_fd;
 	pid_t holder_pid;		/* made the user namespace; to reap */
@@ -394,5 +454,7 @@ struct sj_jail {
 	char wait_reason[160];		/* why the command ended, if the kernel said */
 	long long oom_before;		/* the jail's memory kills at sj_attach(), or -1 */
 };
+
+#pragma GCC visibility pop
 
 #endif /* SJ_PRIVATE_H */

@@ -144,8 +144,9 @@ uint32_t sim_run_all(const struct sj_bpf *bpf, const struct seccomp_data *d,
 	uint32_t ret = SECCOMP_RET_ALLOW;
 
 	/* The kernel runs the newest filter first and keeps a result only
-	 * when it is strictly more restrictive (seccomp_run_filters). */
-	for (size_t i = bpf->nprog; i-- > 0;) {
+	 * when it is strictly more restrictive (seccomp_run_filters); the
+	 * newest is PROGS[0], which sc_install() installs last. */
+	for (size_t i = 0; i < bpf->nprog; i++) {
 		uint32_t cur = sim_run(bpf->prog[i].insns, bpf->prog[i].len, d, st);
 
 		if ((int32_t)(cur & SECCOMP_RET_ACTION_FULL) < (int32_t)(ret & SECCOMP_RET_ACTION_FULL))

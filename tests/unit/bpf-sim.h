@@ -24,7 +24,7 @@ struct sim_stats {
 uint32_t sim_run(const struct sock_filter *insns, size_t len, const struct seccomp_data *d,
 		 struct sim_stats *st);
 
-/* Run a stack of programs as the kernel does: PROGS[0] installed first;
+/* Run a stack of programs as the kernel does: PROGS[0] installed last;
  * the most restrictive action wins, the latest filter on a tie. */
 uint32_t sim_run_all(const struct sj_bpf *bpf, const struct seccomp_data *d,
 		     struct sim_stats *st);

@@ -448,7 +448,7 @@ static void test_compiled_conditions(void)
 	for (size_t i = 0; i < SJ_NELEM(conds); i++) {
 		struct pol_cond c;
 		struct pol p;
-		struct pol_loader ld = { NULL, NULL, NULL };
+		struct pol_loader ld = { NULL, NULL, NULL, NULL, NULL };
 		const char *path;
 		struct sj_jail *j;
 		sj_error err;

@@ -53,7 +53,7 @@ static bool mem_known(void *ctx, const char *name)
 	return strncmp(name, "bogus", 5) != 0;
 }
 
-static const struct pol_loader loader = { mem_include, mem_known, NULL };
+static const struct pol_loader loader = { mem_include, mem_known, NULL, NULL, NULL };
 
 static int parse(const char *text, unsigned params, struct pol *p, sj_error *err)
 {
