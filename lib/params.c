@@ -120,6 +120,8 @@ static const struct param params[] = {
 	P("sysjail.userns", PT_BOOL, userns, 0),
 	P("sysjail.seccomp", PT_STRING, seccomp, 0),
 	P("sysjail.rundir", PT_PATH, rundir, PF_TOOL),
+	P("sysjail.oci", PT_PATH, oci, 0),
+	P("sysjail.oci_id", PT_STRING, oci_id, 0),
 };
 
 #undef P

@@ -22,6 +22,7 @@
  *   hooks.c     jail.conf(5)'s exec.* commands
  *   jail.c      the ordered set-up steps and their undo
  *   manage.c    running jails: find, list, modify, remove
+ *   oci*.c      jails made from OCI bundles (sjrun(8)): see oci.h
  */
 #ifndef SJ_PRIVATE_H
 #define SJ_PRIVATE_H
@@ -118,6 +119,8 @@ struct sj_config {
 	bool userns;			/* sysjail.userns */
 	char *seccomp;			/* sysjail.seccomp: profile name or file */
 	char *rundir;			/* sysjail.rundir: the registry */
+	char *oci;			/* sysjail.oci: an OCI bundle (oci.c) */
+	char *oci_id;			/* sysjail.oci_id: its container id */
 
 	/* jail.conf(5)'s parameters (issue 5).  The exec.*, mount.*,
 	 * timeouts and children.max are PF_PENDING in params.c: refused
@@ -272,6 +275,7 @@ enum sj_report_stage {
 	SJ_REPORT_EXEC,			/* the command could not be executed */
 	SJ_REPORT_READY,		/* the jail runs (its command executed) */
 	SJ_REPORT_EXITED,		/* a persistent jail's command exited */
+	SJ_REPORT_CREATED,		/* an OCI jail is built and waits for start */
 };
 
 /* command.c: a process to execute in a jail. */
@@ -284,6 +288,8 @@ struct sj_cmd {
 	const char *dir;		/* NULL: "/", or the home with clean_env */
 	int output;			/* stdout and stderr (0: as inherited) */
 	uid_t id_limit;			/* ids must be below it (0: any) */
+	const struct oci_process *oci;	/* an OCI jail's process (oci-proc.c) */
+	int console;			/* its console socket, or -1 */
 };
 
 int cmd_confine(const struct sj_jail *j, sj_error *err);
@@ -329,6 +335,7 @@ struct sj_jail {
 	bool started;
 	bool found;			/* running, found in the registry */
 	bool dying;			/* being removed */
+	struct oci_state *oci;		/* made from an OCI bundle (oci.h), or NULL */
 };
 
 #endif /* SJ_PRIVATE_H */
