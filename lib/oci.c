@@ -354,6 +354,33 @@ static int wait_go(struct sj_jail *j, sj_error *err)
 	return 0;
 }
 
+/*
+ * The init is a clone of its creator, with its command line: the runtime's
+ * own, bundle and log paths of the host included, which the container's
+ * ps would show as its PID 1.  The argument area is overwritten in place
+ * (fields 48 and 49 of /proc/self/stat say where it is).
+ */
+static void set_title(void)
+{
+	char buf[1024], *p;
+	unsigned long start = 0, end = 0;
+	SJ_AUTOCLOSE int fd = open("/proc/self/stat", O_RDONLY | O_CLOEXEC);
+	ssize_t n = fd >= 0 ? read(fd, buf, sizeof(buf) - 1) : -1;
+	static const char title[] = "sysjail-init";
+
+	prctl(PR_SET_NAME, title);
+	if (n <= 0)
+		return;
+	buf[n] = '\0';
+	p = strrchr(buf, ')');
+	for (int field = 2; p && field < 48; field++)
+		p = strchr(p + 1, ' ');
+	if (!p || sscanf(p + 1, "%lu %lu", &start, &end) != 2 || end <= start + sizeof(title))
+		return;
+	memset((void *)start, 0, end - start);
+	memcpy((void *)start, title, sizeof(title));
+}
+
 /* PATH-style lookup of the command, to fail at create as runc does. */
 static int check_command(const struct oci_process *p, sj_error *err)
 {
@@ -402,6 +429,7 @@ int oci_init_setup(struct sj_jail *j, sj_error *err)
 	if (n != (ssize_t)sizeof(go) || go.c != 'c')
 		return sj_fail(err, ECANCELED, "the container's creator went away");
 	j->init_pid = go.pid;
+	set_title();
 	if (oci_ns_join_inside(j, err) < 0)
 		return -1;
 	if (oci_ns_new(j, CLONE_NEWNET) && net_setup_inside(j, err) < 0)

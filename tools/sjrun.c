@@ -95,8 +95,11 @@ int fail(const struct sjrun *r, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	log_line(r, "error", msg);
-	fprintf(stderr, "sjrun: %s\n", msg);
+	/* As runc: with --log, the log alone (front ends read it). */
+	if (r->log)
+		log_line(r, "error", msg);
+	else
+		fprintf(stderr, "sjrun: %s\n", msg);
 	return 1;
 }
 
@@ -108,8 +111,10 @@ void warn_log(const struct sjrun *r, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	log_line(r, "warning", msg);
-	fprintf(stderr, "sjrun: warning: %s\n", msg);
+	if (r->log)
+		log_line(r, "warning", msg);
+	else
+		fprintf(stderr, "sjrun: warning: %s\n", msg);
 }
 
 /* "-x", "--name", "--name=value", "-name value": Go's flag package, as runc. */
@@ -179,11 +184,11 @@ static const struct {
 	const char *name;
 	int (*fn)(const struct sjrun *r, int argc, char **argv);
 } commands[] = {
-	{ "create", cmd_create }, { "start", cmd_start }, { "run", cmd_run },
-	{ "kill", cmd_kill }, { "delete", cmd_delete }, { "state", cmd_state },
-	{ "list", cmd_list }, { "ps", cmd_ps }, { "pause", cmd_pause },
-	{ "resume", cmd_resume }, { "update", cmd_update }, { "features", cmd_features },
-	{ "exec", cmd_exec },
+	{ "create", do_create }, { "start", do_start }, { "run", do_run },
+	{ "kill", do_kill }, { "delete", do_delete }, { "state", do_state },
+	{ "list", do_list }, { "ps", do_ps }, { "pause", do_pause },
+	{ "resume", do_resume }, { "update", do_update }, { "features", do_features },
+	{ "exec", do_exec },
 };
 
 int main(int argc, char **argv)

@@ -104,7 +104,7 @@ static int connect_socket(const struct sjrun *r, const char *path)
 	return fd;
 }
 
-int cmd_exec(const struct sjrun *r, int argc, char **argv)
+int do_exec(const struct sjrun *r, int argc, char **argv)
 {
 	const char *process = NULL, *detach = NULL, *tty = NULL, *console = NULL,
 		   *pid_file = NULL, *cwd = NULL, *user = NULL, *env = NULL, *ignored = NULL;

@@ -27,7 +27,7 @@ static int load_id(const struct sjrun *r, int argc, char **argv, const struct op
 	return 0;
 }
 
-int cmd_state(const struct sjrun *r, int argc, char **argv)
+int do_state(const struct sjrun *r, int argc, char **argv)
 {
 	struct container c;
 	char *text;
@@ -42,7 +42,7 @@ int cmd_state(const struct sjrun *r, int argc, char **argv)
 	return 0;
 }
 
-int cmd_list(const struct sjrun *r, int argc, char **argv)
+int do_list(const struct sjrun *r, int argc, char **argv)
 {
 	const char *format = NULL, *quiet = NULL;
 	const struct opt opts[] = {
@@ -108,7 +108,7 @@ static int pids_of(const struct sjrun *r, const struct container *c, pid_t **pid
 	return rc < 0 ? fail(r, "%s", err.msg) : 0;
 }
 
-int cmd_ps(const struct sjrun *r, int argc, char **argv)
+int do_ps(const struct sjrun *r, int argc, char **argv)
 {
 	const char *format = NULL;
 	const struct opt opts[] = { { "format", 'f', true, &format }, { NULL, 0, false, NULL } };
@@ -180,12 +180,12 @@ static int pause_resume(const struct sjrun *r, int argc, char **argv, bool pause
 	return rc < 0 ? fail(r, "%s", err.msg) : 0;
 }
 
-int cmd_pause(const struct sjrun *r, int argc, char **argv)
+int do_pause(const struct sjrun *r, int argc, char **argv)
 {
 	return pause_resume(r, argc, argv, true);
 }
 
-int cmd_resume(const struct sjrun *r, int argc, char **argv)
+int do_resume(const struct sjrun *r, int argc, char **argv)
 {
 	return pause_resume(r, argc, argv, false);
 }
@@ -222,7 +222,7 @@ static char *slurp(const char *file, size_t *len)
 	return buf;
 }
 
-int cmd_update(const struct sjrun *r, int argc, char **argv)
+int do_update(const struct sjrun *r, int argc, char **argv)
 {
 	const char *file = NULL, *memory = NULL, *pids = NULL, *shares = NULL, *quota = NULL,
 		   *period = NULL;
@@ -277,7 +277,7 @@ int cmd_update(const struct sjrun *r, int argc, char **argv)
 	return rc < 0 ? fail(r, "%s", err.msg) : 0;
 }
 
-int cmd_features(const struct sjrun *r, int argc, char **argv)
+int do_features(const struct sjrun *r, int argc, char **argv)
 {
 	static const char features[] =
 		"{\n"

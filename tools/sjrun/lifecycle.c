@@ -127,7 +127,7 @@ out:
 	return 1;
 }
 
-int cmd_create(const struct sjrun *r, int argc, char **argv)
+int do_create(const struct sjrun *r, int argc, char **argv)
 {
 	struct create_opts o = { 0 };
 	const struct opt opts[] = {
@@ -171,7 +171,7 @@ static int one_id(const struct sjrun *r, int argc, char **argv, const struct opt
 	return 0;
 }
 
-int cmd_start(const struct sjrun *r, int argc, char **argv)
+int do_start(const struct sjrun *r, int argc, char **argv)
 {
 	struct container c;
 	sj_error err;
@@ -232,7 +232,7 @@ static int parse_signal(const char *s)
 	return -1;
 }
 
-int cmd_kill(const struct sjrun *r, int argc, char **argv)
+int do_kill(const struct sjrun *r, int argc, char **argv)
 {
 	const char *all = NULL;
 	const struct opt opts[] = { { "all", 'a', false, &all }, { NULL, 0, false, NULL } };
@@ -302,7 +302,7 @@ static int destroy(const struct sjrun *r, struct container *c, sj_jail *j)
 	return rc;
 }
 
-int cmd_delete(const struct sjrun *r, int argc, char **argv)
+int do_delete(const struct sjrun *r, int argc, char **argv)
 {
 	const char *force = NULL;
 	const struct opt opts[] = { { "force", 'f', false, &force }, { NULL, 0, false, NULL } };
@@ -338,7 +338,7 @@ static void forward(int sig)
 	got_signal = sig;
 }
 
-int cmd_run(const struct sjrun *r, int argc, char **argv)
+int do_run(const struct sjrun *r, int argc, char **argv)
 {
 	struct create_opts o = { 0 };
 	const struct opt opts[] = {

@@ -56,19 +56,19 @@ void now_rfc3339(char *buf, size_t len);
 int remove_dir(const char *dir);
 
 /* Subcommands: argc/argv from the subcommand's name on. */
-int cmd_create(const struct sjrun *r, int argc, char **argv);
-int cmd_start(const struct sjrun *r, int argc, char **argv);
-int cmd_run(const struct sjrun *r, int argc, char **argv);
-int cmd_kill(const struct sjrun *r, int argc, char **argv);
-int cmd_delete(const struct sjrun *r, int argc, char **argv);
-int cmd_state(const struct sjrun *r, int argc, char **argv);
-int cmd_list(const struct sjrun *r, int argc, char **argv);
-int cmd_ps(const struct sjrun *r, int argc, char **argv);
-int cmd_pause(const struct sjrun *r, int argc, char **argv);
-int cmd_resume(const struct sjrun *r, int argc, char **argv);
-int cmd_update(const struct sjrun *r, int argc, char **argv);
-int cmd_features(const struct sjrun *r, int argc, char **argv);
-int cmd_exec(const struct sjrun *r, int argc, char **argv);
+int do_create(const struct sjrun *r, int argc, char **argv);
+int do_start(const struct sjrun *r, int argc, char **argv);
+int do_run(const struct sjrun *r, int argc, char **argv);
+int do_kill(const struct sjrun *r, int argc, char **argv);
+int do_delete(const struct sjrun *r, int argc, char **argv);
+int do_state(const struct sjrun *r, int argc, char **argv);
+int do_list(const struct sjrun *r, int argc, char **argv);
+int do_ps(const struct sjrun *r, int argc, char **argv);
+int do_pause(const struct sjrun *r, int argc, char **argv);
+int do_resume(const struct sjrun *r, int argc, char **argv);
+int do_update(const struct sjrun *r, int argc, char **argv);
+int do_features(const struct sjrun *r, int argc, char **argv);
+int do_exec(const struct sjrun *r, int argc, char **argv);
 
 /*
  * Options of a subcommand, Go's flag package style as runc takes them:
