@@ -56,6 +56,23 @@ static int connect_console(const struct sjrun *r, const char *path)
 	return fd;
 }
 
+/* --root and its parents, as runc makes them (0700 for the last). */
+static int make_root(const char *root)
+{
+	char buf[PATH_MAX];
+
+	snprintf(buf, sizeof(buf), "%s", root);
+	for (char *p = buf + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(buf, 0755) < 0 && errno != EEXIST)
+			return -1;
+		*p = '/';
+	}
+	return mkdir(buf, 0700) < 0 && errno != EEXIST ? -1 : 0;
+}
+
 struct create_opts {
 	const char *bundle, *pid_file, *console, *detach, *ignored;
 	char *id;
@@ -79,7 +96,7 @@ static int create(const struct sjrun *r, struct create_opts *o, struct container
 	snprintf(c->id, sizeof(c->id), "%s", o->id);
 	snprintf(c->dir, sizeof(c->dir), "%s/%s", r->root, o->id);
 	snprintf(c->bundle, sizeof(c->bundle), "%s", bundle);
-	if (mkdir(r->root, 0700) < 0 && errno != EEXIST)
+	if (make_root(r->root) < 0)
 		return fail(r, "--root %s: %s", r->root, strerror(errno));
 	if (mkdir(c->dir, 0700) < 0)
 		return errno == EEXIST ? fail(r, "container with id exists: %s", o->id)
