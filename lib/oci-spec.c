@@ -356,27 +356,32 @@ static int parse_process(struct where *w, const json_t *o, struct oci_process *p
 {
 	json_t *c;
 	long long v = 0;
+	size_t n;
 	int r;
 
 	memset(p, 0, sizeof(*p));
 	p->umask = -1;
 	if (get_strings(w, o, "args", false, &p->args) < 0)
 		return -1;
-	if (!p->args || !p->args[0])
-		return bad(w, EINVAL, "args: a process needs at least one argument");
+	if (!p->args || !p->args[0]) {
+		enter(w, "args", 0);
+		return bad(w, EINVAL, "a process needs at least one argument");
+	}
 	if (get_strings(w, o, "env", false, &p->env) < 0 || get_string(w, o, "cwd", &p->cwd) < 0)
 		return -1;
+	n = enter(w, "cwd", 0);
 	if (!p->cwd)
-		return bad(w, EINVAL, "cwd: missing (the working directory, an absolute path)");
+		return bad(w, EINVAL, "missing (the working directory, an absolute path)");
 	if (p->cwd[0] != '/')
-		return bad(w, EINVAL, "cwd: '%s' is not an absolute path", p->cwd);
+		return bad(w, EINVAL, "'%s' is not an absolute path", p->cwd);
+	leave(w, n);
 	if (get_bool(w, o, "terminal", &p->terminal) < 0 ||
 	    get_bool(w, o, "noNewPrivileges", &p->nnp) < 0)
 		return -1;
 	if ((r = member(w, o, "consoleSize", JSON_OBJECT, &c)) < 0)
 		return -1;
 	if (r > 0) {
-		size_t n = enter(w, "consoleSize", 0);
+		n = enter(w, "consoleSize", 0);
 
 		if (get_int(w, c, "height", 0, 65535, &v) < 0)
 			return -1;

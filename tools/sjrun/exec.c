@@ -138,7 +138,7 @@ int do_exec(const struct sjrun *r, int argc, char **argv)
 		return fail(r, "exec: needs --process FILE or a command");
 	if (state_load(r, operands[0], &c) < 0)
 		return fail(r, "container %s does not exist", operands[0]);
-	s = state_status(r, &c, &j);
+	s = state_status(&c, &j);
 	if (s == ST_STOPPED)
 		return fail(r, "cannot exec in a stopped container");
 	if (s == ST_PAUSED) {

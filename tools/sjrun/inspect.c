@@ -34,7 +34,7 @@ int do_state(const struct sjrun *r, int argc, char **argv)
 
 	if (load_id(r, argc, argv, NULL, &c))
 		return 1;
-	text = state_json(&c, state_status(r, &c, NULL), true);
+	text = state_json(&c, state_status(&c, NULL), true);
 	if (!text)
 		return fail(r, "out of memory");
 	puts(text);
@@ -69,7 +69,7 @@ int do_list(const struct sjrun *r, int argc, char **argv)
 
 		if (e->d_name[0] == '.' || state_load(r, e->d_name, &c) < 0)
 			continue;
-		s = state_status(r, &c, NULL);
+		s = state_status(&c, NULL);
 		if (json) {
 			char *text = state_json(&c, s, false);
 
@@ -101,7 +101,7 @@ static int pids_of(const struct sjrun *r, const struct container *c, pid_t **pid
 	sj_jail *j;
 	int rc;
 
-	if (state_status(r, c, &j) == ST_STOPPED)
+	if (state_status(c, &j) == ST_STOPPED)
 		return fail(r, "container not running");
 	rc = sj_oci_pids(j, pids, n, &err);
 	sj_jail_free(j);
@@ -164,7 +164,7 @@ static int pause_resume(const struct sjrun *r, int argc, char **argv, bool pause
 
 	if (load_id(r, argc, argv, NULL, &c))
 		return 1;
-	s = state_status(r, &c, &j);
+	s = state_status(&c, &j);
 	if (s == ST_STOPPED)
 		return fail(r, "container not running");
 	if (pause && s != ST_RUNNING) {
@@ -267,7 +267,7 @@ int do_update(const struct sjrun *r, int argc, char **argv)
 		json_decref(o);
 		len = text ? strlen(text) : 0;
 	}
-	if (state_status(r, &c, &j) == ST_STOPPED) {
+	if (state_status(&c, &j) == ST_STOPPED) {
 		free(text);
 		return fail(r, "container not running");
 	}

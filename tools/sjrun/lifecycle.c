@@ -96,6 +96,7 @@ static int create(const struct sjrun *r, struct create_opts *o, struct container
 	snprintf(c->id, sizeof(c->id), "%s", o->id);
 	snprintf(c->dir, sizeof(c->dir), "%s/%s", r->root, o->id);
 	snprintf(c->bundle, sizeof(c->bundle), "%s", bundle);
+	snprintf(c->rundir, sizeof(c->rundir), "%s", r->rundir ? r->rundir : "");
 	if (make_root(r->root) < 0)
 		return fail(r, "--root %s: %s", r->root, strerror(errno));
 	if (mkdir(c->dir, 0700) < 0)
@@ -197,7 +198,7 @@ int do_start(const struct sjrun *r, int argc, char **argv)
 
 	if (one_id(r, argc, argv, NULL, &id) || load(r, id, &c))
 		return 1;
-	switch (state_status(r, &c, &j)) {
+	switch (state_status(&c, &j)) {
 	case ST_CREATED:
 		break;
 	case ST_STOPPED:
@@ -267,7 +268,7 @@ int do_kill(const struct sjrun *r, int argc, char **argv)
 		return fail(r, "kill: unknown signal '%s'", args[1]);
 	if (load(r, args[0], &c))
 		return 1;
-	if (state_status(r, &c, &j) == ST_STOPPED)
+	if (state_status(&c, &j) == ST_STOPPED)
 		return fail(r, "container not running");
 	if (sj_oci_kill(j, sig, all != NULL, &err) < 0) {
 		sj_jail_free(j);
@@ -306,7 +307,7 @@ static int destroy(const struct sjrun *r, struct container *c, sj_jail *j)
 		if (!(j = sj_jail_new(&err)) || sj_jail_set(j, "sysjail.oci", c->bundle, &err) < 0 ||
 		    sj_jail_set(j, "sysjail.oci_id", c->id, &err) < 0 ||
 		    sj_jail_set(j, "jid", jid, &err) < 0 ||
-		    (r->rundir && sj_jail_set(j, "sysjail.rundir", r->rundir, &err) < 0)) {
+		    (c->rundir[0] && sj_jail_set(j, "sysjail.rundir", c->rundir, &err) < 0)) {
 			sj_jail_free(j);
 			return fail(r, "%s", err.msg);
 		}
@@ -336,7 +337,7 @@ int do_delete(const struct sjrun *r, int argc, char **argv)
 			return remove_dir(c.dir) < 0 ? fail(r, "%s: %s", c.dir, strerror(errno)) : 0;
 		return fail(r, "container %s does not exist", id);
 	}
-	s = state_status(r, &c, &j);
+	s = state_status(&c, &j);
 	if ((s == ST_RUNNING || s == ST_PAUSED) && !force) {
 		sj_jail_free(j);
 		return fail(r, "cannot delete container %s that is not stopped: %s", id,

@@ -34,6 +34,7 @@ struct container {
 	char created[64];		/* RFC 3339, nanoseconds */
 	int jid;
 	pid_t pid;			/* of its init, on the host */
+	char rundir[4096];		/* the registry it is in ("": the default) */
 	bool started;
 };
 
@@ -48,7 +49,7 @@ void warn_log(const struct sjrun *r, const char *fmt, ...) __attribute__((format
 bool id_valid(const char *id);
 int state_load(const struct sjrun *r, const char *id, struct container *c);
 int state_save(const struct container *c);
-enum status state_status(const struct sjrun *r, const struct container *c, sj_jail **found);
+enum status state_status(const struct container *c, sj_jail **found);
 const char *status_name(enum status s);
 char *state_json(const struct container *c, enum status s, bool pretty);
 int write_pid_file(const char *path, pid_t pid);

@@ -2,7 +2,8 @@
  * state.c: what sjrun keeps of a container under --root, and what its
  * status is now.
  *
- *   ROOT/ID/state.json   id, jid, pid, bundle, rootfs, created, started
+ *   ROOT/ID/state.json   id, jid, pid, bundle, rootfs, created, started,
+ *                        rundir (the registry: $SYSJAIL_RUNDIR at create)
  *
  * The file is written by create (atomically, by rename) and by start.
  * The rest is asked of the registry each time: the container runs while
@@ -64,6 +65,7 @@ int state_load(const struct sjrun *r, const char *id, struct container *c)
 	copy(c->bundle, sizeof(c->bundle), json_object_get(o, "bundle"));
 	copy(c->rootfs, sizeof(c->rootfs), json_object_get(o, "rootfs"));
 	copy(c->created, sizeof(c->created), json_object_get(o, "created"));
+	copy(c->rundir, sizeof(c->rundir), json_object_get(o, "rundir"));
 	c->jid = (int)json_integer_value(json_object_get(o, "jid"));
 	c->pid = (pid_t)json_integer_value(json_object_get(o, "pid"));
 	c->started = json_is_true(json_object_get(o, "started"));
@@ -74,9 +76,9 @@ int state_load(const struct sjrun *r, const char *id, struct container *c)
 int state_save(const struct container *c)
 {
 	char path[PATH_MAX + 16], tmp[PATH_MAX + 16];
-	json_t *o = json_pack("{s:s, s:i, s:i, s:s, s:s, s:s, s:b}", "id", c->id, "jid", c->jid,
-			      "pid", (int)c->pid, "bundle", c->bundle, "rootfs", c->rootfs,
-			      "created", c->created, "started", c->started);
+	json_t *o = json_pack("{s:s, s:i, s:i, s:s, s:s, s:s, s:b, s:s}", "id", c->id, "jid",
+			      c->jid, "pid", (int)c->pid, "bundle", c->bundle, "rootfs", c->rootfs,
+			      "created", c->created, "started", c->started, "rundir", c->rundir);
 	int rc;
 
 	if (!o)
@@ -94,7 +96,7 @@ int state_save(const struct container *c)
  * The container's status.  A live one's jail goes to *FOUND (when FOUND
  * is not NULL): the caller frees it.
  */
-enum status state_status(const struct sjrun *r, const struct container *c, sj_jail **found)
+enum status state_status(const struct container *c, sj_jail **found)
 {
 	char jid[16];
 	sj_error err;
@@ -106,7 +108,9 @@ enum status state_status(const struct sjrun *r, const struct container *c, sj_ja
 	if (c->pid <= 0)
 		return ST_CREATING;
 	snprintf(jid, sizeof(jid), "%d", c->jid);
-	j = sj_find(r->rundir, jid, &err);
+	/* The registry create used: front ends call the runtime with
+	 * environments of their own (podman's start has none of conmon's). */
+	j = sj_find(c->rundir[0] ? c->rundir : NULL, jid, &err);
 	if (!j)
 		return ST_STOPPED;
 	if (sj_jail_init_pid(j) != c->pid) {
