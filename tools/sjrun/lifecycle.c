@@ -74,7 +74,7 @@ static int make_root(const char *root)
 }
 
 struct create_opts {
-	const char *bundle, *pid_file, *console, *detach, *ignored;
+	const char *bundle, *pid_file, *console, *detach, *ignored, *preserve;
 	char *id;
 };
 
@@ -88,6 +88,8 @@ static int create(const struct sjrun *r, struct create_opts *o, struct container
 	int console = -1;
 
 	*out = NULL;
+	if (o->preserve && strcmp(o->preserve, "0") != 0)
+		return fail(r, "--preserve-fds: passing descriptors is not supported by sjrun yet");
 	if (!id_valid(o->id))
 		return fail(r, "invalid id format: %s", o->id);
 	if (!realpath(o->bundle ? o->bundle : ".", bundle))
@@ -151,7 +153,7 @@ int do_create(const struct sjrun *r, int argc, char **argv)
 	const struct opt opts[] = {
 		{ "bundle", 'b', true, &o.bundle }, { "pid-file", 0, true, &o.pid_file },
 		{ "console-socket", 0, true, &o.console }, { "no-pivot", 0, false, &o.ignored },
-		{ "no-new-keyring", 0, false, &o.ignored }, { "preserve-fds", 0, true, &o.ignored },
+		{ "no-new-keyring", 0, false, &o.ignored }, { "preserve-fds", 0, true, &o.preserve },
 		{ NULL, 0, false, NULL },
 	};
 	struct container c;
@@ -363,7 +365,7 @@ int do_run(const struct sjrun *r, int argc, char **argv)
 		{ "bundle", 'b', true, &o.bundle }, { "pid-file", 0, true, &o.pid_file },
 		{ "console-socket", 0, true, &o.console }, { "detach", 'd', false, &o.detach },
 		{ "no-pivot", 0, false, &o.ignored }, { "no-new-keyring", 0, false, &o.ignored },
-		{ "preserve-fds", 0, true, &o.ignored }, { "keep", 0, false, &o.ignored },
+		{ "preserve-fds", 0, true, &o.preserve }, { "keep", 0, false, &o.ignored },
 		{ NULL, 0, false, NULL },
 	};
 	static const int forwarded[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2,
