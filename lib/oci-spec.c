@@ -525,27 +525,14 @@ bool oci_spec_ns_new(const struct oci_spec *s, int type)
 	return false;
 }
 
-/* Load BUNDLE/config.json for container ID into *OUT. */
-int oci_spec_load(const char *bundle, const char *id, struct oci_spec **out, sj_error *err)
+/* Parse the JSON ROOT of BUNDLE's config.json (ROOT is consumed). */
+static int load_root(const char *bundle, const char *id, json_t *root, struct oci_spec **out,
+		     sj_error *err)
 {
 	struct oj_where w = { .file = "config.json", .err = err };
-	char path[PATH_MAX];
-	json_error_t je;
 	struct oci_spec *s;
-	json_t *root;
 	int r;
 
-	*out = NULL;
-	if (bundle[0] != '/')
-		return sj_fail(err, EINVAL, "bundle: '%s' is not an absolute path", bundle);
-	snprintf(path, sizeof(path), "%s/config.json", bundle);
-	root = json_load_file(path, JSON_REJECT_DUPLICATES, &je);
-	if (!root) {
-		if (access(path, F_OK) < 0)
-			return sj_fail_errno(err, "%s", path);
-		return sj_fail(err, EINVAL, "%s: line %d, column %d: %s", path, je.line, je.column,
-			       je.text);
-	}
 	s = calloc(1, sizeof(*s));
 	if (!s || !(s->bundle = strdup(bundle)) || !(s->id = strdup(id ? id : ""))) {
 		json_decref(root);
@@ -560,6 +547,41 @@ int oci_spec_load(const char *bundle, const char *id, struct oci_spec **out, sj_
 	}
 	*out = s;
 	return 0;
+}
+
+/* Load BUNDLE/config.json for container ID into *OUT. */
+int oci_spec_load(const char *bundle, const char *id, struct oci_spec **out, sj_error *err)
+{
+	char path[PATH_MAX];
+	json_error_t je;
+	json_t *root;
+
+	*out = NULL;
+	if (bundle[0] != '/')
+		return sj_fail(err, EINVAL, "bundle: '%s' is not an absolute path", bundle);
+	snprintf(path, sizeof(path), "%s/config.json", bundle);
+	root = json_load_file(path, JSON_REJECT_DUPLICATES, &je);
+	if (!root) {
+		if (access(path, F_OK) < 0)
+			return sj_fail_errno(err, "%s", path);
+		return sj_fail(err, EINVAL, "%s: line %d, column %d: %s", path, je.line, je.column,
+			       je.text);
+	}
+	return load_root(bundle, id, root, out, err);
+}
+
+/* The same from TEXT in memory (fuzz/fuzz-oci.c). */
+int oci_spec_loadb(const char *bundle, const char *id, const char *text, size_t len,
+		   struct oci_spec **out, sj_error *err)
+{
+	json_error_t je;
+	json_t *root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &je);
+
+	*out = NULL;
+	if (!root)
+		return sj_fail(err, EINVAL, "config.json: line %d, column %d: %s", je.line,
+			       je.column, je.text);
+	return load_root(bundle, id, root, out, err);
 }
 
 /* exec --process FILE: one process object. */

@@ -179,6 +179,8 @@ struct oci_state {
 
 /* oci-spec.c */
 int oci_spec_load(const char *bundle, const char *id, struct oci_spec **out, sj_error *err);
+int oci_spec_loadb(const char *bundle, const char *id, const char *text, size_t len,
+		   struct oci_spec **out, sj_error *err);
 void oci_spec_free(struct oci_spec *s);
 int oci_process_load(const char *path, struct oci_process *p, sj_error *err);
 void oci_process_free(struct oci_process *p);
