@@ -68,6 +68,11 @@ RT=sjrun pm save --format oci-archive -o "$WORK/image-oci.tar" localhost/sjrun-b
 # What containerd's shim makes outside our directories: /run/containerd
 # (its sockets, fifos, and runc's --root), removed unless it was there.
 _run_containerd_before=$([ -e /run/containerd ] && echo yes)
+# podman calls its runtime without --root: /run/sjrun and /run/runc.
+_run_roots_made=()
+for d in /run/sjrun /run/runc; do
+	[ -e "$d" ] || _run_roots_made+=("$d")
+done
 
 sjrun_cleanup() {
 	# podman's containers, then its storage (overlay mounts our own).
@@ -82,6 +87,9 @@ sjrun_cleanup() {
 	done
 	[ -z "$_run_containerd_before" ] && rm -rf /run/containerd
 	[ -n "$_run_containerd_before" ] && rm -rf "/run/containerd/runc/$CT_NS"
+	for d in "${_run_roots_made[@]}"; do
+		rmdir "$d" 2>/dev/null
+	done
 	lib_cleanup
 }
 trap sjrun_cleanup EXIT
