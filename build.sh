@@ -10,14 +10,17 @@ set -euo pipefail
 cd "$(dirname "$0")"
 
 # Build: compiler, meson, libseccomp; the 32-bit probe: gcc-multilib;
-# mkjail's tarballs: libarchive-dev; the jails' network: libnl-route-3-dev.
+# mkjail's tarballs: libarchive-dev; the jails' network: libnl-route-3-dev;
+# sjrun's config.json: libjansson-dev.  sjrun's end-to-end tests: podman
+# (with conmon), containerd (ctr), and runc as the reference runtime.
 # Tests: busybox-static (jail roots), python3 (terminal test), iproute2,
 # util-linux (setpriv, flock); mkjail's Debian and arm64 roots: debootstrap,
 # qemu-user-static, binfmt-support (mkjail installs them itself when
 # missing; here they are installed up front, outside any test's time).
 packages=(
 	gcc libc6-dev meson ninja-build pkg-config libseccomp-dev gcc-multilib
-	libarchive-dev libnl-route-3-dev
+	libarchive-dev libnl-route-3-dev libjansson-dev
+	podman conmon containerd runc
 	busybox-static python3 iproute2 util-linux procps
 	debootstrap qemu-user-static binfmt-support
 )

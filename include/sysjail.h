@@ -187,6 +187,12 @@ struct sj_exec {
 	bool clean_env;		/* FreeBSD's exec.clean (jexec -l) */
 	const char *dir;	/* working directory in the jail (NULL: its root) */
 	int output;		/* descriptor for its stdout and stderr (0: the caller's) */
+	/* A jail made from an OCI bundle (sysjail.oci) only: */
+	const char *oci_process; /* the process to run, an OCI process.json
+				 * (NULL: the bundle's process with ARGV, as
+				 * root, in DIR) */
+	int console;		/* for a process with a terminal: a socket that
+				 * receives its pty master (SCM_RIGHTS); 0: none */
 };
 
 /*
@@ -404,6 +410,56 @@ typedef void sj_policy_diag_fn(void *ctx, const char *msg);
 int sj_policy_check(const char *profile, sj_policy_diag_fn *fn, void *ctx, sj_error *err);
 
 /* ==== end of sysjail(8)'s ================================================ */
+/* ==== OCI: jails made from OCI bundles (sjrun(8)) ========================= */
+
+/*
+ * A jail whose parameter sysjail.oci names an OCI bundle (a directory
+ * with config.json) is made from it: root, mounts, namespaces, process,
+ * capabilities, seccomp profile, cgroups and hooks as the runtime spec
+ * says, with sysjail's init as its PID 1 and an entry in the registry
+ * like any jail's (sysjail.oci_id: the container's id).  sj_create()
+ * returns once the container is built and its command checked; it then
+ * waits for sj_start(), which any process may call on it after
+ * sj_find(), and sj_attach() runs processes in it (e->oci_process).
+ */
+
+/*
+ * The process of a bundle that asks for a terminal gets a new pty; its
+ * master is sent over socket SOCK (SCM_RIGHTS), which the jail owns from
+ * here (closed by sj_create() or sj_jail_free()).  Before sj_create().
+ */
+int sj_oci_set_console(sj_jail *j, int sock, sj_error *err);
+
+/* Signal SIG to a bundle's running jail: to its process (through its
+ * init, or the init itself for SIGKILL and SIGSTOP), or with ALL to every
+ * process in its cgroup. */
+int sj_oci_kill(sj_jail *j, int sig, bool all, sj_error *err);
+
+/* Freeze (PAUSE true) or thaw every process of a bundle's jail. */
+int sj_oci_pause(sj_jail *j, bool pause, sj_error *err);
+
+/* 1 if a bundle's jail is frozen, 0 if not, -1 if it cannot tell. */
+int sj_oci_paused(sj_jail *j);
+
+/* The host pids of the processes in a bundle's jail's cgroup (malloc'ed). */
+int sj_oci_pids(sj_jail *j, pid_t **pids, size_t *n, sj_error *err);
+
+/* Change the cgroup limits of a bundle's jail: JSON is an OCI
+ * LinuxResources object (memory, pids, cpu). */
+int sj_oci_update(sj_jail *j, const char *json, size_t len, sj_error *err);
+
+/* Run the bundle's poststart hooks, after sj_start(). */
+int sj_oci_poststart(sj_jail *j, sj_error *err);
+
+/*
+ * Remove what a bundle's jail leaves once its init is gone (or, found
+ * running, kill it first): its cgroups, then its poststop hooks, given
+ * PID as the state's pid.  J is found with sj_find(), or for a jail that
+ * ended, a new sj_jail with sysjail.oci, sysjail.oci_id and jid set.
+ */
+int sj_oci_delete(sj_jail *j, pid_t pid, sj_error *err);
+
+/* ==== end of OCI ========================================================== */
 
 /* ==== mkroot: building a jail's root (mkjail(8)) ========================== */
 

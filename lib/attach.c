@@ -22,7 +22,7 @@
 #include <sys/socket.h>
 #include <sys/wait.h>
 
-#include "sj-private.h"
+#include "oci.h"
 
 #define ATTACH_STACK (256 * 1024)
 
@@ -43,7 +43,17 @@ static int command(void *arg)
 {
 	struct command_args *a = arg;
 	sj_error err;
+	int slave = -1;
 
+	/* A container's process: its own user, capabilities and terminal. */
+	if (a->cmd->oci) {
+		if (oci_init_confine(a->j, a->cmd->oci, &err) < 0)
+			goto fail;
+		if (a->cmd->oci->terminal &&
+		    oci_console_open(a->cmd->console, a->cmd->oci, &slave, &err) < 0)
+			goto fail;
+		oci_exec(a->j, a->cmd->oci, slave, a->report);
+	}
 	if (a->j->cfg.userns &&
 	    (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0 || setgroups(0, NULL) < 0)) {
 		sj_fail_errno(&err, "becoming the jail's root");
@@ -69,7 +79,7 @@ static void __attribute__((noreturn)) attacher(const struct sj_jail *j, const st
 	sj_error e;
 	char *stack = malloc(ATTACH_STACK);
 
-	if (j->cfg.userns)
+	if (j->cfg.userns || (j->oci && oci_spec_has_ns(j->oci->spec, CLONE_NEWUSER)))
 		flags |= CLONE_NEWUSER;
 	/* Before anything of the jail can see us: a process in the jail
 	 * must not reach our binary through /proc/PID/exe and rewrite it
@@ -78,9 +88,11 @@ static void __attribute__((noreturn)) attacher(const struct sj_jail *j, const st
 	prctl(PR_SET_DUMPABLE, 0);
 	if (!stack) {
 		m.report = (struct sj_report){ SJ_REPORT_SETUP, ENOMEM, "out of memory" };
-	} else if (cg_join(j, getpid(), &e) < 0 || lim_apply_rlimits(&j->cfg, &e) < 0) {
-		/* The jail's cgroups and rlimits, for the command to inherit;
-		 * as root on the host still, before anything of the jail. */
+	} else if (j->oci ? ocg_join(j, 0, &e) < 0
+			  : cg_join(j, getpid(), &e) < 0 || lim_apply_rlimits(&j->cfg, &e) < 0) {
+		/* The jail's cgroups and rlimits (a bundle's: its own), for the
+		 * command to inherit; as root on the host still, before
+		 * anything of the jail. */
 		m.report = (struct sj_report){ SJ_REPORT_SETUP, e.errnum, "" };
 		snprintf(m.report.msg, sizeof(m.report.msg), "%s", e.msg);
 	} else if (setns(j->init_pidfd, flags) < 0) {
@@ -116,8 +128,10 @@ pid_t sj_attach(sj_jail *j, const struct sj_exec *e, sj_error *err)
 		.dir = e->dir,
 		.output = e->output,
 		.id_limit = j->cfg.userns ? SJ_UID_COUNT : 0,
+		.console = e->console > 0 ? e->console : -1,
 	};
 	struct attach_msg m = { .pid = -1 };
+	struct oci_process *proc = NULL;
 	int sv[2], status;
 	pid_t a;
 	ssize_t n;
@@ -129,19 +143,29 @@ pid_t sj_attach(sj_jail *j, const struct sj_exec *e, sj_error *err)
 		return sj_fail(err, EINVAL, "no command to run");
 	if (j->dying)
 		return sj_fail(err, ESRCH, "jail %d is being removed", j->reg.jid);
-	if (mng_open_init(j, err) < 0 || sc_prepare(j, err) < 0)
+	/* A bundle's jail: its spec first, which sc_prepare() compiles. */
+	if (j->cfg.oci && !(cmd.oci = proc = oci_exec_process(j, e, err)))
 		return -1;
+	if (mng_open_init(j, err) < 0 || sc_prepare(j, err) < 0) {
+		oci_exec_process_free(proc);
+		return -1;
+	}
 	/* For sj_attach_reason(): the jail's memory kills until now. */
 	j->oom_before = cg_oom_kills(j);
 	users_free(&j->cred);
-	if (e->user && e->host_user && users_lookup_host(e->user, &j->cred, err) < 0)
+	if (e->user && e->host_user && users_lookup_host(e->user, &j->cred, err) < 0) {
+		oci_exec_process_free(proc);
 		return -1;
-	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
+	}
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) {
+		oci_exec_process_free(proc);
 		return sj_fail_errno(err, "socketpair");
+	}
 	a = fork();
 	if (a < 0) {
 		close(sv[0]);
 		close(sv[1]);
+		oci_exec_process_free(proc);
 		return sj_fail_errno(err, "fork");
 	}
 	if (a == 0) {
@@ -153,6 +177,7 @@ pid_t sj_attach(sj_jail *j, const struct sj_exec *e, sj_error *err)
 		n = recv(sv[0], &m, sizeof(m), 0);
 	while (n < 0 && errno == EINTR);
 	close(sv[0]);
+	oci_exec_process_free(proc);
 	while (waitpid(a, &status, 0) < 0 && errno == EINTR)
 		;
 	if (n != (ssize_t)sizeof(m))

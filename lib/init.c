@@ -27,7 +27,7 @@
 #include <sys/socket.h>
 #include <sys/wait.h>
 
-#include "sj-private.h"
+#include "oci.h"
 
 /* Stack of the command's process until its execve(). */
 #define SJ_COMMAND_STACK (256 * 1024)
@@ -94,6 +94,9 @@ static int wait_go(int fd, sj_error *err)
 
 static int drop_to_jail(const struct sj_jail *j, sj_error *err)
 {
+	/* A bundle's cgroup namespace was made (or joined) before its mounts. */
+	if (j->oci)
+		return uns_enter(j, err) < 0 ? -1 : oci_init_confine(j, &j->oci->spec->proc, err);
 	if (unshare(CLONE_NEWCGROUP) < 0)
 		return sj_fail_errno(err, "cgroup namespace");
 	if (uns_enter(j, err) < 0)
@@ -253,8 +256,9 @@ static void __attribute__((noreturn)) serve(pid_t cmd, bool persist, bool linger
 /* The init: never returns. */
 int init_main(struct sj_jail *j)
 {
-	int keep[] = { 0, 1, 2, j->sock_init, j->root_fd, j->userns_fd,
-		       j->reg.jid_lock, j->reg.slot_lock, net_keep_fd(j), j->audit.sock };
+	int keep[10 + 3 + 8] = { 0, 1, 2, j->sock_init, j->root_fd, j->userns_fd,
+				 j->reg.jid_lock, j->reg.slot_lock, net_keep_fd(j), j->audit.sock,
+				 -1, -1, -1 };
 	struct sigaction sa = { .sa_handler = noop_handler };
 	struct sj_report r = { 0 };
 	sigset_t set;
@@ -266,9 +270,16 @@ int init_main(struct sj_jail *j)
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	prctl(PR_SET_DUMPABLE, 0);
 	signal(SIGPIPE, SIG_IGN);
+	if (j->oci) {
+		keep[10] = j->oci->listen;
+		keep[11] = j->oci->console;
+		for (size_t i = 0; i < j->oci->spec->nns && i < 8; i++)
+			keep[13 + i] = j->oci->nsfd[i];
+	}
 	close_all_but(keep, SJ_NELEM(keep));
 
-	if (setup_host_side(j, &err) < 0 || wait_go(j->sock_init, &err) < 0)
+	if (j->oci ? oci_init_setup(j, &err) < 0
+		   : setup_host_side(j, &err) < 0 || wait_go(j->sock_init, &err) < 0)
 		goto fail;
 	close(j->root_fd);
 	/* The jail's rlimits, inherited by all it starts: set while we are
@@ -285,12 +296,20 @@ int init_main(struct sj_jail *j)
 		sigaction(forwarded[i], &sa, NULL);
 		sigaddset(&set, forwarded[i]);
 	}
+	/* A container's runtime signals its process through the init
+	 * (sjrun kill): every signal it can catch goes on. */
+	for (int sig = 1; j->oci && sig < SIGRTMIN; sig++) {
+		if (sig == SIGKILL || sig == SIGSTOP || sig == SIGCHLD || sigismember(&set, sig))
+			continue;
+		sigaction(sig, &sa, NULL);
+		sigaddset(&set, sig);
+	}
 	sigprocmask(SIG_BLOCK, &set, NULL);
 
 	if (j->cfg.command) {
 		int status;
 
-		cmd = start_command(j, &r);
+		cmd = j->oci ? oci_start_command(j, &r) : start_command(j, &r);
 		if (r.stage) {
 			/* A command that could not run ends the jail. */
 			if (cmd > 0)
@@ -300,6 +319,12 @@ int init_main(struct sj_jail *j)
 			      ? SJ_EXIT_NOTFOUND : r.stage == SJ_REPORT_EXEC
 			      ? SJ_EXIT_NOEXEC : SJ_EXIT_SETUP);
 		}
+	}
+	/* The container's process has what it needs of ours: all the init
+	 * keeps is the right to pass signals on to it, whoever it runs as. */
+	if (j->oci && oci_drop_all_caps(&err) < 0) {
+		kill(cmd, SIGKILL);
+		goto fail;
 	}
 	/* With die-with-parent, a creator gone before it heard of the jail
 	 * (and of PR_SET_PDEATHSIG's signal) takes the jail with it too. */

@@ -17,7 +17,7 @@
 #include <sys/syscall.h>
 #include <sys/wait.h>
 
-#include "sj-private.h"
+#include "oci.h"
 
 sj_jail *sj_jail_new(sj_error *err)
 {
@@ -62,6 +62,7 @@ void sj_jail_free(sj_jail *j)
 	}
 	audit_release(j);
 	sc_release(j);
+	oci_unload(j);
 	fstab_free(j);
 	net_free(j);
 	users_free(&j->cred);
@@ -203,12 +204,22 @@ static int spawn_init(struct sj_jail *j, sj_error *err)
 		.pidfd = (uint64_t)(uintptr_t)&pidfd,
 		.exit_signal = SIGCHLD,
 	};
+	int restore = -1;
 	long pid;
 
 	if (!c->allow_sysvipc)
 		args.flags |= CLONE_NEWIPC;
 	args.flags |= (uint64_t)net_clone_flags(j);
+	/* A bundle's namespaces are its own; a PID one to join is joined
+	 * for our children, around the clone. */
+	if (j->oci) {
+		args.flags = CLONE_PIDFD | oci_clone_flags(j);
+		if (oci_ns_join_pid(j, &restore, err) < 0)
+			return -1;
+	}
 	pid = syscall(SYS_clone3, &args, sizeof(args));
+	if (pid != 0)
+		oci_ns_restore_pid(restore);
 	if (pid < 0)
 		return sj_fail_errno(err, "starting the jail's init");
 	if (pid == 0)
@@ -254,6 +265,7 @@ static const struct step {
 	int (*apply)(struct sj_jail *j, sj_error *err);
 	void (*undo)(struct sj_jail *j);
 } create_steps[] = {
+	{ "oci bundle", oci_load, oci_unload },
 	{ "parameters", check, NULL },
 	{ "exec.prestart", hook_prestart, NULL },
 	{ "mounts", fstab_prepare, fstab_undo },
@@ -263,11 +275,15 @@ static const struct step {
 	{ "log-denied", audit_prepare, audit_undo },
 	{ "user namespace", uns_create, uns_close },
 	{ "network namespace", net_prepare, net_free },
+	{ "oci namespaces", oci_open_ns, oci_ns_close },
 	{ "root", mnt_prepare_root, mnt_close_root },
 	{ "channel", open_channel, close_channel },
+	{ "oci start socket", oci_listen, oci_unlisten },
 	{ "init", spawn_init, kill_init },
 	{ "network", net_configure, net_teardown },
 	{ "cgroups", cg_create, cg_destroy },
+	{ "oci cgroups", oci_after_spawn, oci_undo_spawn },
+	{ "oci built", oci_wait_built, NULL },
 	{ "registry entry", reg_publish, NULL },
 	{ "exec.created", hook_created, NULL },
 };
@@ -360,6 +376,9 @@ int sj_start(sj_jail *j, sj_error *err)
 	struct sj_report r;
 
 	sj_error_clear(err);
+	/* Created by another process: through the jail's start socket. */
+	if (j->found && !j->started)
+		return oci_start_found(j, err);
 	if (!j->created || j->sock_host < 0 || j->started)
 		return sj_fail(err, EINVAL, "the jail is not created, or already started");
 	/* If the init died already, its report is waiting for us. */

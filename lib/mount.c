@@ -27,7 +27,7 @@
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
 
-#include "sj-private.h"
+#include "oci.h"
 
 /* Device nodes of the jail's /dev. */
 static const struct {
@@ -74,6 +74,8 @@ int mnt_prepare_root(struct sj_jail *j, sj_error *err)
 	};
 
 	j->root_fd = -1;
+	if (j->oci)
+		return oci_prepare_root(j, err);
 	if (dirfd < 0) {
 		if (errno == ENOTDIR)
 			return sj_fail(err, ENOTDIR, "path: %s is not a directory", path);
@@ -408,9 +410,12 @@ int mnt_build(const struct sj_jail *j, sj_error *err)
 	const unsigned hard = MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC;
 	int root = j->root_fd;
 	SJ_AUTOCLOSE int devfd = -1, sys = -1;
-	mode_t mask = umask(0);
+	mode_t mask;
 	int r = -1;
 
+	if (j->oci)
+		return oci_mnt_build(j, err);
+	mask = umask(0);
 	/* Nothing we mount may reach the host, nor the host's mounts us. */
 	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0) {
 		sj_fail_errno(err, "making mounts private");

@@ -163,6 +163,9 @@ static const struct param params[] = {
 	P("new-session", PT_BOOL, new_session, PF_JAIL8),
 	P("die-with-parent", PT_BOOL, die_with_parent, PF_JAIL8),
 	P("log-denied", PT_LOGDEST, log_denied, PF_JAIL8),
+	/* sjrun(8)'s: a jail made from an OCI bundle (oci*.c). */
+	P("sysjail.oci", PT_PATH, oci, 0),
+	P("sysjail.oci_id", PT_STRING, oci_id, 0),
 };
 
 /* Other names of parameters: FreeBSD's rctl(8) resources that mean what a

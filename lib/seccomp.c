@@ -40,6 +40,7 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 
+#include "oci.h"
 #include "policy.h"
 
 #define CACHE_MAGIC "SJSCBPF\n"
@@ -456,7 +457,7 @@ static int compile_arch(struct compiler *c)
 }
 
 /* Export F as BPF into PROG, through a memfd. */
-static int export_bpf(scmp_filter_ctx f, struct sj_bpf_prog *prog, sj_error *err)
+int sc_export_bpf(void *f, struct sj_bpf_prog *prog, sj_error *err)
 {
 	SJ_AUTOCLOSE int fd = memfd_create("sysjail-bpf", MFD_CLOEXEC);
 	struct stat st;
@@ -515,11 +516,11 @@ static int compile(const struct pol *p, struct sj_bpf *out, sj_error *err)
 		seccomp_release(c.f2);
 		goto out;
 	}
-	if (export_bpf(f1, &out->prog[0], err) < 0)
+	if (sc_export_bpf(f1, &out->prog[0], err) < 0)
 		goto out;
 	out->nprog = 1;
 	if (f2_used) {
-		if (export_bpf(f2, &out->prog[1], err) < 0)
+		if (sc_export_bpf(f2, &out->prog[1], err) < 0)
 			goto out;
 		out->nprog = 2;
 	}
@@ -660,6 +661,38 @@ static bool cache_store(int dir, const char *name, const struct buf *key,
 		unlinkat(dir, tmp, 0);
 	free(f.p);
 	return ok;
+}
+
+/*
+ * The cache, for a filter compiled elsewhere (oci-seccomp.c): KEY and LEN
+ * are everything the filter depends on.
+ */
+bool sc_cache_lookup(int rundir, const void *key, size_t len, struct sj_bpf *out)
+{
+	struct buf k = { (unsigned char *)key, len, len, false };
+	char name[40];
+	int dir = open_cache_dir(rundir);
+	bool hit;
+
+	if (dir < 0)
+		return false;
+	snprintf(name, sizeof(name), "%016llx.bpf", (unsigned long long)fnv64(key, len));
+	hit = cache_load(dir, name, &k, out);
+	close(dir);
+	return hit;
+}
+
+void sc_cache_save(int rundir, const void *key, size_t len, const struct sj_bpf *bpf)
+{
+	struct buf k = { (unsigned char *)key, len, len, false };
+	char name[40];
+	int dir = open_cache_dir(rundir);
+
+	if (dir < 0)
+		return;
+	snprintf(name, sizeof(name), "%016llx.bpf", (unsigned long long)fnv64(key, len));
+	cache_store(dir, name, &k, bpf);
+	close(dir);
 }
 
 void sc_release(struct sj_jail *j)
@@ -810,10 +843,19 @@ int sc_prepare_ex(struct sj_jail *j, unsigned flags, struct sc_stats *st, sj_err
 
 int sc_prepare(struct sj_jail *j, sj_error *err)
 {
+	/* A bundle's filter is its linux.seccomp, or none. */
+	if (j->cfg.oci)
+		return oci_seccomp_prepare(j, err);
 	return sc_prepare_ex(j, 0, NULL, err);
 }
 
 int sc_install(const struct sj_bpf *bpf, sj_error *err)
+{
+	return sc_install_flags(bpf, 0, err);
+}
+
+/* The same with seccomp(2) FLAGS (an OCI profile's SECCOMP_FILTER_FLAG_*). */
+int sc_install_flags(const struct sj_bpf *bpf, unsigned flags, sj_error *err)
 {
 	if (bpf->nprog == 0)
 		return sj_fail(err, EINVAL, "seccomp: no filter was prepared");
@@ -830,7 +872,7 @@ int sc_install(const struct sj_bpf *bpf, sj_error *err)
 
 		/* The jail's init has set no_new_privs: the filter holds for
 		 * all it starts, setuid programs included. */
-		if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &fp) < 0)
+		if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, flags, &fp) < 0)
 			return sj_fail_errno(err, "seccomp: installing filter %zu of %zu",
 					     bpf->nprog - i, bpf->nprog);
 	}

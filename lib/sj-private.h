@@ -33,6 +33,7 @@
  *   learn.c     sj_learn(): what a command calls, as a profile
  *   polcheck.c  sj_policy_check(): the policy linter
  *   confine.c   sj_confine_self(): confinement in place
+ *   oci*.c      jails made from OCI bundles (sjrun(8)): see oci.h
  */
 #ifndef SJ_PRIVATE_H
 #define SJ_PRIVATE_H
@@ -136,6 +137,8 @@ struct sj_config {
 	bool userns;			/* sysjail.userns */
 	char *seccomp;			/* sysjail.seccomp: profile name or file */
 	char *rundir;			/* sysjail.rundir: the registry */
+	char *oci;			/* sysjail.oci: an OCI bundle (oci.c) */
+	char *oci_id;			/* sysjail.oci_id: its container id */
 
 	/* jail.conf(5)'s parameters (issue 5).  The exec.*, mount.*,
 	 * timeouts and children.max are PF_PENDING in params.c: refused
@@ -358,6 +361,7 @@ enum sj_report_stage {
 	SJ_REPORT_EXEC,			/* the command could not be executed */
 	SJ_REPORT_READY,		/* the jail runs (its command executed) */
 	SJ_REPORT_EXITED,		/* a persistent jail's command exited */
+	SJ_REPORT_CREATED,		/* an OCI jail is built and waits for start */
 };
 
 /* command.c: a process to execute in a jail. */
@@ -374,6 +378,8 @@ struct sj_cmd {
 	long uid, gid;			/* -1: unset */
 	bool clearenv, new_session;
 	char *const *unsetenv, *const *setenv;
+	const struct oci_process *oci;	/* an OCI jail's process (oci-proc.c) */
+	int console;			/* its console socket, or -1 */
 };
 
 int cmd_confine(const struct sj_jail *j, sj_error *err);
@@ -453,6 +459,7 @@ struct sj_jail {
 					 * (unit tests; see cgroup.c), or NULL */
 	char wait_reason[160];		/* why the command ended, if the kernel said */
 	long long oom_before;		/* the jail's memory kills at sj_attach(), or -1 */
+	struct oci_state *oci;		/* made from an OCI bundle (oci.h), or NULL */
 };
 
 #pragma GCC visibility pop

@@ -25,7 +25,7 @@
 #include <sys/syscall.h>
 #include <sys/wait.h>
 
-#include "sj-private.h"
+#include "oci.h"
 
 /*
  * The holder only has to exist while its maps are written.  It lets go of
@@ -63,17 +63,20 @@ int uns_create(struct sj_jail *j, sj_error *err)
 	int r = 0;
 
 	j->userns_fd = -1;
-	if (!j->cfg.userns)
+	if (!j->cfg.userns && !(j->oci && oci_ns_new(j, CLONE_NEWUSER)))
 		return 0;
-	j->uid_base = SJ_UID_BASE + (uid_t)j->reg.slot * SJ_UID_COUNT;
+	if (j->cfg.userns)
+		j->uid_base = SJ_UID_BASE + (uid_t)j->reg.slot * SJ_UID_COUNT;
 
 	/* CLONE_VM: nothing to copy; no exit signal: the caller's SIGCHLD
 	 * handling is not disturbed. */
 	pid = clone(holder, stack + sizeof(stack), CLONE_VM | CLONE_NEWUSER, &self);
 	if (pid < 0)
 		return sj_fail_errno(err, "creating the user namespace");
-	if (write_map(pid, "uid_map", j->uid_base, err) < 0 ||
-	    write_map(pid, "gid_map", j->uid_base, err) < 0) {
+	/* A bundle's maps are its own (linux.uidMappings, gidMappings). */
+	if (j->oci ? oci_userns_maps(j, pid, err) < 0
+		   : write_map(pid, "uid_map", j->uid_base, err) < 0 ||
+		     write_map(pid, "gid_map", j->uid_base, err) < 0) {
 		r = -1;
 	} else {
 		snprintf(path, sizeof(path), "/proc/%d/ns/user", (int)pid);

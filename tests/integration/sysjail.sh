@@ -474,7 +474,7 @@ test_library_installed() {
 	ldd "$WORK/echo-shared" | grep -q "$libdir/libsysjail.so" || fail "not linked to the installed library"
 	# shellcheck disable=SC2046
 	cc -o "$WORK/echo-static" "$SJ_SRC/examples/jailed-echo.c" $(pkg-config --cflags libsysjail) \
-		"$libdir/libsysjail.a" $(pkg-config --libs libseccomp libarchive libnl-route-3.0) 2>"$WORK/cc.err" ||
+		"$libdir/libsysjail.a" $(pkg-config --libs libseccomp libarchive libnl-route-3.0 jansson) 2>"$WORK/cc.err" ||
 		fail "cc against the static library: $(cat "$WORK/cc.err")"
 	ldd "$WORK/echo-static" | grep -q libsysjail && fail "the static build uses the shared library"
 	# Only sysjail.h's functions leave the shared library.
