@@ -84,7 +84,9 @@ int sj_jail_set_command(sj_jail *j, char *const argv[], sj_error *err);
 /*
  * Create the jail: reserve its jid and name, build its namespaces and
  * root, and start its init, which waits for sj_start().  On failure
- * nothing is left behind.  Needs root.
+ * nothing is left behind.  Run by a user other than root, it makes the
+ * jail in a user namespace of the user's ids, or confines it in place
+ * where the kernel refuses that (see enum sj_mode and sj_jail_note()).
  */
 int sj_create(sj_jail *j, sj_error *err);
 
@@ -115,8 +117,10 @@ int sj_wait(sj_jail *j, int *status, sj_error *err);
 int sj_forward_signal(const sj_jail *j, int sig);
 
 /*
- * Running jails, as the registry under RUNDIR (NULL: /run/sysjail) knows
- * them.  A jail found or listed is an sj_jail like any other: read its
+ * Running jails, as the registry under RUNDIR knows them.  RUNDIR NULL:
+ * root's /run/sysjail, or a user's $XDG_RUNTIME_DIR/sysjail
+ * (/tmp/sysjail-UID without XDG_RUNTIME_DIR); root also finds there the
+ * jails of every user's registry under /run/user/UID and /tmp.  A jail found or listed is an sj_jail like any other: read its
  * parameters with sj_jail_get(); free it with sj_jail_free(), which leaves
  * the jail running.
  */
@@ -209,6 +213,28 @@ void sj_stats_free(struct sj_stats *st);
 
 /* The name of namespace I of struct sj_stats ("pid", "mnt", ...). */
 const char *sj_ns_name(int i);
+
+/*
+ * How a jail is made (sysjail.mode): by root, with namespaces and a uid
+ * range of its own; by a user, in a user namespace of their own ids; or,
+ * where the kernel refuses a user unprivileged user namespaces, confined
+ * in place by Landlock and seccomp, with no namespaces at all.
+ */
+enum sj_mode {
+	SJ_MODE_ROOT = 1,
+	SJ_MODE_USERNS,
+	SJ_MODE_CONFINE,
+};
+
+/* The mode of a jail created, found or listed; 0 before sj_create(). */
+int sj_jail_mode(const sj_jail *j);
+
+/*
+ * What sj_create() has to tell about the jail it made, one line each
+ * without a newline (the mode a user got and why, a limit that could not
+ * be applied): the Ith, NULL past the last.  A front end prints them.
+ */
+const char *sj_jail_note(const sj_jail *j, size_t i);
 
 /* The jail's id (jid), or -1 before sj_create(). */
 int sj_jail_jid(const sj_jail *j);

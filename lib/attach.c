@@ -44,12 +44,9 @@ static int command(void *arg)
 	struct command_args *a = arg;
 	sj_error err;
 
-	if (a->j->cfg.userns &&
-	    (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0 || setgroups(0, NULL) < 0)) {
-		sj_fail_errno(&err, "becoming the jail's root");
+	if (a->j->cfg.userns && uns_become_root(a->j, &err) < 0)
 		goto fail;
-	}
-	if (cmd_confine(a->j, &err) < 0)
+	if (cmd_confine(a->j, LL_ATTACHED, &err) < 0)
 		goto fail;
 	cmd_exec(a->cmd, a->report);
 fail:
@@ -67,6 +64,7 @@ static void __attribute__((noreturn)) attacher(const struct sj_jail *j, const st
 	struct attach_msg m = { .pid = -1 };
 	struct command_args args = { j, cmd, &m.report };
 	char *stack = malloc(ATTACH_STACK);
+	sj_error err;
 
 	if (j->cfg.userns)
 		flags |= CLONE_NEWUSER;
@@ -77,10 +75,12 @@ static void __attribute__((noreturn)) attacher(const struct sj_jail *j, const st
 	prctl(PR_SET_DUMPABLE, 0);
 	if (!stack) {
 		m.report = (struct sj_report){ SJ_REPORT_SETUP, ENOMEM, "out of memory" };
-	} else if (setns(j->init_pidfd, flags) < 0) {
+	} else if (j->mode == SJ_MODE_USERNS ? up_attach_setns(j, flags, &err) < 0
+					     : setns(j->init_pidfd, flags) < 0) {
+		if (j->mode != SJ_MODE_USERNS)
+			sj_fail_errno(&err, "jail %d is not running", j->reg.jid);
 		m.report = (struct sj_report){ SJ_REPORT_SETUP, ESRCH, "" };
-		snprintf(m.report.msg, sizeof(m.report.msg), "jail %d is not running: %s",
-			 j->reg.jid, strerror(errno));
+		snprintf(m.report.msg, sizeof(m.report.msg), "%s", err.msg);
 	} else {
 		/* A sibling: the caller waits for it.  We sleep until it has
 		 * executed the command or failed. */
@@ -122,6 +122,11 @@ pid_t sj_attach(sj_jail *j, const struct sj_exec *e, sj_error *err)
 		return sj_fail(err, EINVAL, "no command to run");
 	if (j->dying)
 		return sj_fail(err, ESRCH, "jail %d is being removed", j->reg.jid);
+	/* A process from outside could not join its Landlock domain. */
+	if (j->mode == SJ_MODE_CONFINE)
+		return sj_fail(err, EOPNOTSUPP, "jail %d is confined in place: it has no "
+			       "namespaces to enter, and only its own command runs in it",
+			       j->reg.jid);
 	if (mng_open_init(j, err) < 0 || sc_prepare(j, err) < 0)
 		return -1;
 	users_free(&j->cred);

@@ -11,6 +11,11 @@
  * command, and exits with the command's status (a persistent jail's init
  * stays); the kernel then kills whatever is left in the jail.
  *
+ * A user's init starts in a user namespace of the user's ids and does
+ * the same one level down (unpriv.c).  The init of a jail confined in
+ * place has no namespace: it stays outside the jail's Landlock domain,
+ * a child subreaper, and confines its command instead.
+ *
  * The init was made by a raw clone3(2): it must not call abort() or
  * raise(), which would use the parent's cached thread id.
  */
@@ -71,6 +76,8 @@ static int setup_host_side(const struct sj_jail *j, sj_error *err)
 {
 	const struct sj_config *c = &j->cfg;
 
+	if (j->mode == SJ_MODE_CONFINE)
+		return 0;
 	/* Through the host's /proc, before the jail's read-only one. */
 	if (net_setup_inside(j, err) < 0)
 		return -1;
@@ -95,6 +102,9 @@ static int wait_go(int fd, sj_error *err)
 
 static int drop_to_jail(const struct sj_jail *j, sj_error *err)
 {
+	/* Confined in place, only the command enters the jail's domain. */
+	if (j->mode == SJ_MODE_CONFINE)
+		return 0;
 	if (unshare(CLONE_NEWCGROUP) < 0)
 		return sj_fail_errno(err, "cgroup namespace");
 	if (uns_enter(j, err) < 0)
@@ -104,7 +114,7 @@ static int drop_to_jail(const struct sj_jail *j, sj_error *err)
 	 * the kernel refuses sethostname(2) to root in the jail. */
 	if (j->cfg.allow_set_hostname && unshare(CLONE_NEWUTS) < 0)
 		return sj_fail_errno(err, "allow.set_hostname: UTS namespace");
-	return cmd_confine(j, err);
+	return cmd_confine(j, j->mode == SJ_MODE_USERNS ? LL_INIT : LL_COMMAND, err);
 }
 
 static void release_stdio(void)
@@ -124,6 +134,7 @@ static void noop_handler(int sig SJ_UNUSED)
 }
 
 struct command_args {
+	const struct sj_jail *j;
 	const struct sj_cmd *cmd;
 	struct sj_report *report;	/* the init's memory: CLONE_VM */
 };
@@ -131,7 +142,17 @@ struct command_args {
 static int run_command(void *arg)
 {
 	struct command_args *a = arg;
+	sj_error err;
 
+	/* Confined in place, the command alone enters the jail's domain; a
+	 * user's jail's command enters one below its init's. */
+	if ((a->j->mode == SJ_MODE_CONFINE && cmd_confine(a->j, LL_COMMAND, &err) < 0) ||
+	    (a->j->mode == SJ_MODE_USERNS && ll_restrict(a->j, LL_COMMAND, &err) < 0)) {
+		a->report->stage = SJ_REPORT_SETUP;
+		a->report->errnum = err.errnum;
+		snprintf(a->report->msg, sizeof(a->report->msg), "%s", err.msg);
+		_exit(SJ_EXIT_SETUP);
+	}
 	cmd_exec(a->cmd, a->report);
 }
 
@@ -146,7 +167,7 @@ static pid_t start_command(const struct sj_jail *j, struct sj_report *r)
 		.clean_env = j->cfg.exec_clean,
 		.id_limit = j->userns_fd >= 0 ? SJ_UID_COUNT : 0,
 	};
-	struct command_args args = { &cmd, r };
+	struct command_args args = { j, &cmd, r };
 	char *stack = malloc(SJ_COMMAND_STACK);
 	pid_t pid;
 
@@ -191,6 +212,15 @@ static bool jail_busy(void)
 	return busy;
 }
 
+/* The init's end: confined in place, the jail ends with it as a PID
+ * namespace would, killed. */
+static void __attribute__((noreturn)) end(const struct sj_jail *j, int status)
+{
+	if (j->mode == SJ_MODE_CONFINE)
+		up_kill_all(j);
+	_exit(status);
+}
+
 /*
  * PID 1's life: reap, forward signals to the command, end with it (or,
  * in a persistent jail, tell the creator its status and carry on).  A
@@ -199,8 +229,8 @@ static bool jail_busy(void)
  * process.  Processes jexec added are not our children, so the init
  * looks every second.
  */
-static void __attribute__((noreturn)) serve(pid_t cmd, bool persist, bool linger, int sock,
-					     const sigset_t *set)
+static void __attribute__((noreturn)) serve(const struct sj_jail *j, pid_t cmd, bool persist,
+					     bool linger, int sock, const sigset_t *set)
 {
 	const struct timespec second = { 1, 0 };
 
@@ -214,7 +244,7 @@ static void __attribute__((noreturn)) serve(pid_t cmd, bool persist, bool linger
 				continue;
 			cmd = 0;
 			if (!persist)
-				_exit(exit_code(status));
+				end(j, exit_code(status));
 			tell(sock, SJ_REPORT_EXITED, exit_code(status), NULL);
 			close(sock);
 			sock = -1;
@@ -227,7 +257,7 @@ static void __attribute__((noreturn)) serve(pid_t cmd, bool persist, bool linger
 				sock = -1;
 			}
 			if (sock < 0 && !jail_busy())
-				_exit(0);
+				end(j, 0);
 		}
 		/* The terminal signals a whole process group: the command has
 		 * had its copy already. */
@@ -248,13 +278,17 @@ int init_main(struct sj_jail *j)
 	bool linger;
 	sj_error err;
 
-	/* Until the jail stands, it dies with its creator. */
+	/* Until the jail stands, it dies with its creator.  A user's init
+	 * stays dumpable, for its owner to enter the jail, behind a Landlock
+	 * domain of its own (unpriv.c, landlock.c). */
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
-	prctl(PR_SET_DUMPABLE, 0);
+	if (j->mode != SJ_MODE_USERNS)
+		prctl(PR_SET_DUMPABLE, 0);
 	signal(SIGPIPE, SIG_IGN);
 	close_all_but(keep, SJ_NELEM(keep));
 
-	if (setup_host_side(j, &err) < 0 || wait_go(j->sock_init, &err) < 0)
+	if (up_init_prepare(j, &err) < 0 || setup_host_side(j, &err) < 0 ||
+	    wait_go(j->sock_init, &err) < 0)
 		goto fail;
 	close(j->root_fd);
 	if (drop_to_jail(j, &err) < 0)
@@ -285,8 +319,10 @@ int init_main(struct sj_jail *j)
 			      ? SJ_EXIT_NOEXEC : SJ_EXIT_SETUP);
 		}
 	}
-	tell(j->sock_init, SJ_REPORT_READY, 0, NULL);
+	/* Before the creator learns it: it may exit the moment it does.
+	 * (Root's init lost the signal when it changed its uid already.) */
 	prctl(PR_SET_PDEATHSIG, 0);
+	tell(j->sock_init, SJ_REPORT_READY, 0, NULL);
 	/* The command has the caller's stdio; the init lets go of it, or
 	 * `jid=$(jail -i -c ... persist)` would wait for it forever. */
 	release_stdio();
@@ -300,7 +336,7 @@ int init_main(struct sj_jail *j)
 		close(j->sock_init);
 		j->sock_init = -1;
 	}
-	serve(cmd, j->cfg.persist || !j->cfg.command, linger, j->sock_init, &set);
+	serve(j, cmd, j->cfg.persist || !j->cfg.command, linger, j->sock_init, &set);
 fail:
 	tell(j->sock_init, SJ_REPORT_SETUP, err.errnum, err.msg);
 	_exit(SJ_EXIT_SETUP);

@@ -131,18 +131,18 @@ pid_t sj_jail_init_pid(const sj_jail *j)
 
 static int check(struct sj_jail *j, sj_error *err)
 {
+	bool own_name;
 	char host[65];
 
-	if (geteuid() != 0)
-		return sj_fail(err, EPERM, "creating a jail needs root (run as root)");
-	if (params_check(&j->cfg, err) < 0)
+	if (params_check(&j->cfg, err) < 0 || up_select(j, err) < 0)
 		return -1;
 	if (!j->cfg.hostname) {
 		/* As FreeBSD: a jail without host.hostname takes its name,
-		 * or the host's hostname. */
-		if (!j->cfg.name && gethostname(host, sizeof(host)) < 0)
+		 * or the host's hostname (which one confined in place has). */
+		own_name = j->cfg.name && j->mode != SJ_MODE_CONFINE;
+		if (!own_name && gethostname(host, sizeof(host)) < 0)
 			return sj_fail_errno(err, "gethostname");
-		j->cfg.hostname = sj_strdup(j->cfg.name ? j->cfg.name : host, err);
+		j->cfg.hostname = sj_strdup(own_name ? j->cfg.name : host, err);
 		if (!j->cfg.hostname)
 			return -1;
 	}
@@ -199,6 +199,12 @@ static int spawn_init(struct sj_jail *j, sj_error *err)
 		args.flags |= CLONE_NEWIPC;
 	if (net_private(c))
 		args.flags |= CLONE_NEWNET;
+	/* A user's jail: its init in a user namespace of the user's ids,
+	 * which owns the others (unpriv.c).  Confined in place: none. */
+	if (j->mode == SJ_MODE_USERNS)
+		args.flags |= CLONE_NEWUSER;
+	else if (j->mode == SJ_MODE_CONFINE)
+		args.flags = CLONE_PIDFD;
 	pid = syscall(SYS_clone3, &args, sizeof(args));
 	if (pid < 0)
 		return sj_fail_errno(err, "starting the jail's init");
@@ -230,6 +236,12 @@ static void kill_init(struct sj_jail *j)
 	j->init_pid = -1;
 }
 
+/* Root clones the jail's root here; a user's init does it itself. */
+static int prepare_root(struct sj_jail *j, sj_error *err)
+{
+	return j->mode == SJ_MODE_ROOT ? mnt_prepare_root(j, err) : 0;
+}
+
 static int hook_prestart(struct sj_jail *j, sj_error *err)
 {
 	return hooks_run(j, HOOK_PRESTART, err);
@@ -252,9 +264,10 @@ static const struct step {
 	{ "registry", reg_reserve, reg_release },
 	{ "seccomp", sc_prepare, sc_release },
 	{ "user namespace", uns_create, uns_close },
-	{ "root", mnt_prepare_root, mnt_close_root },
+	{ "root", prepare_root, mnt_close_root },
 	{ "channel", open_channel, close_channel },
 	{ "init", spawn_init, kill_init },
+	{ "id maps", up_write_maps, NULL },
 	{ "registry entry", reg_publish, NULL },
 	{ "exec.created", hook_created, NULL },
 };

@@ -14,6 +14,7 @@
  */
 #include <errno.h>
 #include <net/if.h>
+#include <stdio.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 
@@ -46,11 +47,16 @@ static int bring_up_loopback(sj_error *err)
  */
 int net_setup_inside(const struct sj_jail *j, sj_error *err)
 {
+	char range[32];
+
 	if (!net_private(&j->cfg))
 		return 0;
+	/* A user's jail: the groups its namespace maps, no others. */
+	snprintf(range, sizeof(range), "0 %u",
+		 j->mode == SJ_MODE_USERNS ? j->nids - 1 : 2147483647u);
 	if (bring_up_loopback(err) < 0 ||
 	    sj_write_file("/proc/sys/net/ipv4/ip_unprivileged_port_start", "0", err) < 0 ||
-	    sj_write_file("/proc/sys/net/ipv4/ping_group_range", "0 2147483647", err) < 0)
+	    sj_write_file("/proc/sys/net/ipv4/ping_group_range", range, err) < 0)
 		return -1;
 	return 0;
 }

@@ -27,6 +27,8 @@ enum param_type {
 	PT_INT,				/* 0 .. INT_MAX */
 	PT_LIST,			/* strings, each value one element */
 	PT_SYSVIPC,			/* new | inherit, onto allow.sysvipc */
+	PT_MODE,			/* enum sj_mode, or auto (0) */
+	PT_PORTS,			/* TCP ports for Landlock: "80,8000-8099" */
 };
 
 enum param_flags {
@@ -120,9 +122,23 @@ static const struct param params[] = {
 	P("sysjail.userns", PT_BOOL, userns, 0),
 	P("sysjail.seccomp", PT_STRING, seccomp, 0),
 	P("sysjail.rundir", PT_PATH, rundir, PF_TOOL),
+	/* Unprivileged jails and Landlock (issue 6): unpriv.c, landlock.c. */
+	P("sysjail.mode", PT_MODE, mode, 0),
+	P("sysjail.keep_uid", PT_BOOL, keep_uid, 0),
+	P("sysjail.readonly", PT_BOOL, readonly, 0),
+	P("sysjail.landlock.fs", PT_BOOL, landlock_fs, 0),
+	P("sysjail.tcp.bind", PT_PORTS, tcp_bind, 0),
+	P("sysjail.tcp.connect", PT_PORTS, tcp_connect, 0),
 };
 
 #undef P
+
+static const char *const modes[] = {
+	[0] = "auto",
+	[SJ_MODE_ROOT] = "root",
+	[SJ_MODE_USERNS] = "userns",
+	[SJ_MODE_CONFINE] = "confine",
+};
 
 static const char *const netmodes[] = {
 	[SJ_NET_DISABLE] = "disable",
@@ -159,6 +175,7 @@ void params_free(struct sj_config *c)
 		case PT_PATH:
 		case PT_NAME:
 		case PT_HOSTNAME:
+		case PT_PORTS:
 			free(*(char **)field);
 			break;
 		case PT_ADDR4:
@@ -174,6 +191,7 @@ void params_free(struct sj_config *c)
 		case PT_NETMODE:
 		case PT_INT:
 		case PT_SYSVIPC:
+		case PT_MODE:
 			break;
 		}
 	}
@@ -491,6 +509,21 @@ static int set_one(struct sj_config *c, const struct param *p, const char *value
 		return set_list(field, value, append, err);
 	case PT_SYSVIPC:
 		return set_sysvipc(c, field, value, err);
+	case PT_MODE:
+		for (size_t i = 0; i < SJ_NELEM(modes); i++)
+			if (strcmp(value, modes[i]) == 0) {
+				*(int *)field = (int)i;
+				return 0;
+			}
+		return sj_fail(err, EINVAL, "'%s' is not one of auto, root, userns, confine", value);
+	case PT_PORTS: {
+		SJ_AUTOFREE uint16_t *ports = NULL;
+		size_t n;
+
+		if (ll_ports_parse(value, &ports, &n, err) < 0)
+			return -1;
+		return set_string(field, value, err);
+	}
 	}
 	return sj_fail(err, EINVAL, "has no setter");
 }
@@ -591,7 +624,8 @@ int params_get(const struct sj_config *c, const char *name, char *buf, size_t le
 	case PT_STRING:
 	case PT_PATH:
 	case PT_NAME:
-	case PT_HOSTNAME: {
+	case PT_HOSTNAME:
+	case PT_PORTS: {
 		const char *s = *(char *const *)field;
 
 		n = snprintf(buf, len, "%s", s ? s : "");
@@ -606,6 +640,9 @@ int params_get(const struct sj_config *c, const char *name, char *buf, size_t le
 		break;
 	case PT_SYSVIPC:
 		n = snprintf(buf, len, "%s", c->allow_sysvipc ? "inherit" : "new");
+		break;
+	case PT_MODE:
+		n = snprintf(buf, len, "%s", modes[*(const int *)field]);
 		break;
 	case PT_ADDR4:
 	case PT_ADDR6:

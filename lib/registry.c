@@ -29,9 +29,27 @@
 
 #define JID_MAX 999999
 
-static const char *rundir(const struct sj_jail *j)
+static const char *rundir(const struct sj_jail *j, char *buf, size_t len)
 {
-	return j->cfg.rundir ? j->cfg.rundir : SJ_RUNDIR;
+	return j->cfg.rundir ? j->cfg.rundir : reg_default_dir(buf, len);
+}
+
+/*
+ * The registry when none is named: root's /run/sysjail; a user's
+ * $XDG_RUNTIME_DIR/sysjail, or /tmp/sysjail-UID where XDG_RUNTIME_DIR is
+ * not set (open_rundir() makes it ours and private, or refuses it).
+ */
+const char *reg_default_dir(char *buf, size_t len)
+{
+	const char *xdg = getenv("XDG_RUNTIME_DIR");
+
+	if (geteuid() == 0)
+		snprintf(buf, len, "%s", SJ_RUNDIR);
+	else if (xdg && xdg[0] == '/')
+		snprintf(buf, len, "%s/sysjail", xdg);
+	else
+		snprintf(buf, len, "/tmp/sysjail-%u", (unsigned)geteuid());
+	return buf;
 }
 
 /* Make DIR (and its parents) owned by us and private to us. */
@@ -292,8 +310,9 @@ int reg_reserve(struct sj_jail *j, sj_error *err)
 {
 	struct sj_registry *r = &j->reg;
 	SJ_AUTOCLOSE int lock = -1;
+	char buf[PATH_MAX];
 
-	r->dirfd = open_rundir(rundir(j), err);
+	r->dirfd = open_rundir(rundir(j, buf, sizeof(buf)), err);
 	if (r->dirfd < 0)
 		return -1;
 	lock = lock_registry(r->dirfd, err);
@@ -304,7 +323,7 @@ int reg_reserve(struct sj_jail *j, sj_error *err)
 		goto fail;
 	if (j->cfg.name && claim_name(r->dirfd, j->cfg.name, r->jid, err) < 0)
 		goto fail;
-	if (j->cfg.userns) {
+	if (j->cfg.userns && j->mode == SJ_MODE_ROOT) {
 		r->slot_lock = claim_slot(r->dirfd, &r->slot, err);
 		if (r->slot_lock < 0)
 			goto fail;
@@ -459,10 +478,14 @@ void reg_release(struct sj_jail *j)
 /* Open the runtime directory RUNDIR (NULL: the default); -1 ENOENT if absent. */
 int reg_open(const char *dir, sj_error *err)
 {
-	int fd = open(dir ? dir : SJ_RUNDIR, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+	char buf[PATH_MAX];
+	int fd;
 
+	if (!dir)
+		dir = reg_default_dir(buf, sizeof(buf));
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
 	if (fd < 0)
-		return sj_fail_errno(err, "runtime directory %s", dir ? dir : SJ_RUNDIR);
+		return sj_fail_errno(err, "runtime directory %s", dir);
 	return fd;
 }
 
@@ -703,4 +726,78 @@ int reg_purge(int dirfd, int jid, int timeout_ms, sj_error *err)
 int reg_rewrite(struct sj_jail *j, sj_error *err)
 {
 	return write_entry(j, err);
+}
+
+/* Whether DIR is a registry that UID alone owns and may write. */
+static bool owned_by(const char *dir, uid_t uid)
+{
+	struct stat st;
+
+	return lstat(dir, &st) == 0 && S_ISDIR(st.st_mode) && st.st_uid == uid &&
+	       !(st.st_mode & 022);
+}
+
+static int add_foreign(char ***dirs, uid_t **owners, size_t *n, const char *dir, uid_t uid)
+{
+	char **d = realloc(*dirs, (*n + 1) * sizeof(*d));
+	uid_t *o;
+
+	if (!d)
+		return -1;
+	*dirs = d;
+	o = realloc(*owners, (*n + 1) * sizeof(*o));
+	if (!o)
+		return -1;
+	*owners = o;
+	if (!(d[*n] = strdup(dir)))
+		return -1;
+	o[(*n)++] = uid;
+	return 0;
+}
+
+/*
+ * For root: the users' registries, where their jails are: each user's
+ * default ones (/run/user/UID/sysjail, XDG_RUNTIME_DIR's usual place,
+ * and /tmp/sysjail-UID), if owned by that user and private.  A user who
+ * names another registry (SYSJAIL_RUNDIR) keeps its jails to themself.
+ */
+int reg_foreign(char ***dirs, uid_t **owners, size_t *n)
+{
+	static const struct {
+		const char *parent, *prefix, *suffix;
+	} places[] = {
+		{ "/run/user", "", "/sysjail" },
+		{ "/tmp", "sysjail-", "" },
+	};
+
+	*dirs = NULL;
+	*owners = NULL;
+	*n = 0;
+	for (size_t i = 0; i < SJ_NELEM(places); i++) {
+		size_t plen = strlen(places[i].prefix);
+		DIR *d = opendir(places[i].parent);
+		struct dirent *e;
+
+		while (d && (e = readdir(d))) {
+			char path[PATH_MAX], *end;
+			unsigned long uid;
+
+			if (strncmp(e->d_name, places[i].prefix, plen) != 0 ||
+			    e->d_name[plen] < '1' || e->d_name[plen] > '9')
+				continue;
+			uid = strtoul(e->d_name + plen, &end, 10);
+			if (*end || uid == 0 || uid > UINT32_MAX - 1)
+				continue;
+			snprintf(path, sizeof(path), "%s/%s%s", places[i].parent, e->d_name,
+				 places[i].suffix);
+			if (owned_by(path, (uid_t)uid) &&
+			    add_foreign(dirs, owners, n, path, (uid_t)uid) < 0) {
+				closedir(d);
+				return -1;
+			}
+		}
+		if (d)
+			closedir(d);
+	}
+	return 0;
 }

@@ -22,6 +22,8 @@
  *   hooks.c     jail.conf(5)'s exec.* commands
  *   jail.c      the ordered set-up steps and their undo
  *   manage.c    running jails: find, list, modify, remove
+ *   unpriv.c    jails made without root: the mode, id maps, joining one
+ *   landlock.c  the jail's Landlock domain: scoping, files, TCP ports
  */
 #ifndef SJ_PRIVATE_H
 #define SJ_PRIVATE_H
@@ -139,6 +141,14 @@ struct sj_config {
 	bool mount_procfs;		/* mount.procfs: always true (/proc) */
 	int children_max;		/* children.max */
 	int sysvmsg, sysvsem, sysvshm;	/* enum sj_netmode as set, 0: unset */
+
+	/* Unprivileged jails and Landlock (unpriv.c, landlock.c). */
+	int mode;			/* sysjail.mode: enum sj_mode, 0: auto */
+	bool keep_uid;			/* sysjail.keep_uid: not root in the jail */
+	bool readonly;			/* sysjail.readonly: the root read-only */
+	bool landlock_fs;		/* sysjail.landlock.fs: a second wall */
+	char *tcp_bind;			/* sysjail.tcp.bind: ports, or "none" */
+	char *tcp_connect;		/* sysjail.tcp.connect */
 };
 
 void params_init(struct sj_config *c);
@@ -187,8 +197,10 @@ struct sj_registry {
 	bool published;
 };
 
-#define SJ_RUNDIR "/run/sysjail"	/* the registry, by default */
+#define SJ_RUNDIR "/run/sysjail"	/* root's registry, by default */
 
+const char *reg_default_dir(char *buf, size_t len);
+int reg_foreign(char ***dirs, uid_t **owners, size_t *n);
 int reg_reserve(struct sj_jail *j, sj_error *err);
 int reg_publish(struct sj_jail *j, sj_error *err);
 void reg_release(struct sj_jail *j);
@@ -209,9 +221,36 @@ int reg_rewrite(struct sj_jail *j, sj_error *err);
 #define SJ_UID_SLOTS 4094	/* slots below systemd's foreign range */
 
 int uns_create(struct sj_jail *j, sj_error *err);
+int uns_create_inner(struct sj_jail *j, sj_error *err);
 void uns_close(struct sj_jail *j);
 void uns_reap(struct sj_jail *j);
 int uns_enter(const struct sj_jail *j, sj_error *err);
+int uns_become_root(const struct sj_jail *j, sj_error *err);
+
+/* unpriv.c: jails made without root (SJ_MODE_USERNS, SJ_MODE_CONFINE). */
+#define SJ_NOTES_MAX 4
+
+int up_select(struct sj_jail *j, sj_error *err);
+int up_write_maps(struct sj_jail *j, sj_error *err);
+int up_init_prepare(struct sj_jail *j, sj_error *err);
+int up_attach_setns(const struct sj_jail *j, int flags, sj_error *err);
+int up_each_process(const struct sj_jail *j, void (*fn)(int pidfd, pid_t pid, void *arg),
+		    void *arg);
+void up_kill_all(const struct sj_jail *j);
+bool up_owner_ok(const struct sj_jail *j);
+void up_note(struct sj_jail *j, const char *fmt, ...) SJ_PRINTF(2, 3);
+
+/* landlock.c: whose domain ll_restrict() makes. */
+enum ll_who {
+	LL_INIT,			/* a user's init: a domain above the jail's */
+	LL_COMMAND,			/* the jail's command (and root's init) */
+	LL_ATTACHED,			/* a command sj_attach() starts */
+};
+
+int ll_abi(void);
+int ll_ports_parse(const char *text, uint16_t **ports, size_t *n, sj_error *err);
+int ll_check(const struct sj_jail *j, sj_error *err);
+int ll_restrict(const struct sj_jail *j, enum ll_who who, sj_error *err);
 
 /* fstab.c: one of the jail's own mounts (mount, mount.fstab) */
 struct sj_mount {
@@ -284,7 +323,7 @@ struct sj_cmd {
 	uid_t id_limit;			/* ids must be below it (0: any) */
 };
 
-int cmd_confine(const struct sj_jail *j, sj_error *err);
+int cmd_confine(const struct sj_jail *j, enum ll_who who, sj_error *err);
 void cmd_exec(const struct sj_cmd *c, struct sj_report *r) __attribute__((noreturn));
 
 /* init.c */
@@ -327,6 +366,15 @@ struct sj_jail {
 	bool started;
 	bool found;			/* running, found in the registry */
 	bool dying;			/* being removed */
+
+	/* Made without root (unpriv.c). */
+	int mode;			/* enum sj_mode, 0 until chosen */
+	unsigned nids;			/* ids mapped in an unprivileged jail */
+	uid_t owner;			/* who made it (whose registry it is in) */
+	gid_t owner_gid;
+	bool foreign;			/* another user's, found by root */
+	size_t nnotes;
+	char notes[SJ_NOTES_MAX][SJ_ERROR_MAX];
 };
 
 #endif /* SJ_PRIVATE_H */
