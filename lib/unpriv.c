@@ -138,8 +138,12 @@ static int check_confine(struct sj_jail *j, sj_error *err)
 		return sj_fail(err, EINVAL, "ip4.addr, ip6.addr: %s: it has the host's network, "
 			       "TCP limited by Landlock to sysjail.tcp.bind and "
 			       "sysjail.tcp.connect", why);
-	if (c->hostname)
-		return sj_fail(err, EINVAL, "host.hostname: %s: it has the host's hostname", why);
+	/* Not a restriction, and jail(8)'s first form always names one. */
+	if (c->hostname) {
+		up_note(j, "host.hostname %s: the jail has the host's hostname", c->hostname);
+		free(j->cfg.hostname);
+		j->cfg.hostname = NULL;
+	}
 	if (c->allow_set_hostname)
 		return sj_fail(err, EINVAL, "allow.set_hostname: %s", why);
 	if ((c->mount && c->mount[0]) || c->mount_fstab)

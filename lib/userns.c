@@ -59,7 +59,12 @@ static int write_map(int proc, pid_t pid, const char *file, unsigned inside, uid
 	int n;
 
 	snprintf(path, sizeof(path), "%d/%s", (int)pid, file);
-	n = snprintf(map, sizeof(map), "%u %u %u\n", inside, (unsigned)base, count);
+	/* The kernel maps an extent onto one extent of the parent's map: a
+	 * user's (unpriv.c) has one for their own id and one for the rest. */
+	if (inside == 0 && base == 0 && count > 1)
+		n = snprintf(map, sizeof(map), "0 0 1\n1 1 %u\n", count - 1);
+	else
+		n = snprintf(map, sizeof(map), "%u %u %u\n", inside, (unsigned)base, count);
 	fd = openat(proc, path, O_WRONLY | O_CLOEXEC);
 	if (fd < 0 || sj_write_all(fd, map, (size_t)n) < 0)
 		return sj_fail_errno(err, "/proc/%s", path);

@@ -89,10 +89,14 @@ test_addresses_parsed_and_stored() {
 	expect_eq "$out" hello "legacy form without addresses"
 }
 
-test_not_root() {
+# A user's jail is never root's kind: asking for it fails before anything
+# is made (nothing of nobody's is created).
+test_root_mode_needs_root() {
 	command -v setpriv >/dev/null || fail "setpriv is needed"
-	expect_error 1 "^jail: creating a jail needs root" -- \
-		setpriv --reuid=65534 --regid=65534 --clear-groups "$JAIL" "$ROOT" h /bin/true
+	needs_root "it runs jail(8) as another user"
+	expect_error 1 "^jail: sysjail.mode: 'root' needs root$" -- \
+		setpriv --reuid=65534 --regid=65534 --clear-groups "$JAIL" -c path="$ROOT" \
+		sysjail.mode=root command=/bin/true
 }
 
 test_usage_errors() {
