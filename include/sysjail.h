@@ -230,6 +230,14 @@ enum sj_mode {
 int sj_jail_mode(const sj_jail *j);
 
 /*
+ * The mode sj_create() would make J in, now (and its notes): what a front
+ * end must know before it sets the command, since a jail confined in
+ * place runs it from the host's tree, not from its root.  0 with ERR set
+ * when sj_create() would refuse the jail's parameters.
+ */
+int sj_jail_plan(sj_jail *j, sj_error *err);
+
+/*
  * What sj_create() has to tell about the jail it made, one line each
  * without a newline (the mode a user got and why, a limit that could not
  * be applied): the Ith, NULL past the last.  A front end prints them.

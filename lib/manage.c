@@ -408,7 +408,11 @@ static int set_hostname(struct sj_jail *j, const char *name, sj_error *err)
 	if (pid < 0)
 		return sj_fail_errno(err, "fork");
 	if (pid == 0) {
-		if (setns(j->init_pidfd, CLONE_NEWUTS) < 0 ||
+		sj_error ignored;
+
+		/* A user's jail: through the user namespace that owns it. */
+		if ((j->mode == SJ_MODE_USERNS ? up_attach_setns(j, CLONE_NEWUTS, &ignored)
+					       : setns(j->init_pidfd, CLONE_NEWUTS)) < 0 ||
 		    sethostname(name, strlen(name)) < 0)
 			_exit(1);
 		_exit(0);

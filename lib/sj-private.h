@@ -369,6 +369,7 @@ struct sj_jail {
 
 	/* Made without root (unpriv.c). */
 	int mode;			/* enum sj_mode, 0 until chosen */
+	int mode_asked;			/* sysjail.mode as set, plus 1 (0: not yet) */
 	unsigned nids;			/* ids mapped in an unprivileged jail */
 	uid_t owner;			/* who made it (whose registry it is in) */
 	gid_t owner_gid;

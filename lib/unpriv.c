@@ -63,6 +63,16 @@ void up_note(struct sj_jail *j, const char *fmt, ...)
 	va_end(ap);
 }
 
+int sj_jail_plan(sj_jail *j, sj_error *err)
+{
+	sj_error_clear(err);
+	if (j->created || j->found)
+		return sj_jail_mode(j);
+	if (params_check(&j->cfg, err) < 0 || up_select(j, err) < 0)
+		return 0;
+	return j->mode;
+}
+
 const char *sj_jail_note(const sj_jail *j, size_t i)
 {
 	return i < j->nnotes ? j->notes[i] : NULL;
@@ -182,9 +192,15 @@ static int check_userns(const struct sj_jail *j, sj_error *err)
  */
 int up_select(struct sj_jail *j, sj_error *err)
 {
-	int want = j->cfg.mode;
 	bool root = geteuid() == 0;
 	char why[160];
+	int want;
+
+	/* What was asked, not what an earlier sj_jail_plan() chose. */
+	if (!j->mode_asked)
+		j->mode_asked = j->cfg.mode + 1;
+	want = j->mode_asked - 1;
+	j->nnotes = 0;
 
 	j->owner = geteuid();
 	j->owner_gid = getegid();
@@ -472,10 +488,10 @@ int up_init_prepare(struct sj_jail *j, sj_error *err)
 }
 
 /*
- * In an attacher, joining a user's jail: the user namespace of the
- * user's ids first, where we may join the others (the kernel wants
- * CAP_SYS_ADMIN in their owner and CAP_SYS_CHROOT in our own), then
- * those, then the jail's user namespace.
+ * In a child of ours, joining a user's jail (FLAGS, CLONE_NEW*): the
+ * user namespace of the user's ids first, where we may join the others
+ * (the kernel wants CAP_SYS_ADMIN in their owner and CAP_SYS_CHROOT in
+ * our own), then those, then, if FLAGS has it, the jail's user namespace.
  */
 int up_attach_setns(const struct sj_jail *j, int flags, sj_error *err)
 {
@@ -502,7 +518,7 @@ int up_attach_setns(const struct sj_jail *j, int flags, sj_error *err)
 				     j->reg.jid);
 	if (setns(j->init_pidfd, flags & ~CLONE_NEWUSER) < 0)
 		return sj_fail_errno(err, "jail %d: joining its namespaces", j->reg.jid);
-	if (setns(j->init_pidfd, CLONE_NEWUSER) < 0)
+	if ((flags & CLONE_NEWUSER) && setns(j->init_pidfd, CLONE_NEWUSER) < 0)
 		return sj_fail_errno(err, "jail %d: joining its user namespace", j->reg.jid);
 	return 0;
 }

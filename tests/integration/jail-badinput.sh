@@ -82,9 +82,16 @@ test_malformed_values() {
 
 test_addresses_parsed_and_stored() {
 	# The legacy form's third operand counts as addresses only if it
-	# parses as a list; the jail is made either way.
+	# parses as a list; root's jail is made either way, a user's
+	# refused in one clear line (addresses need root).
 	capture "$JAIL" "$ROOT" h 192.0.2.10,2001:db8::10/64 /bin/true
-	expect_eq "$rc" 0 "legacy form with addresses"
+	if [ "$(id -u)" = 0 ]; then
+		expect_eq "$rc" 0 "legacy form with addresses"
+	else
+		expect_eq "$rc" 1 "a user's jail with addresses"
+		expect_match "$err" "^jail: ip4.addr, ip6.addr: a jail's addresses need root " \
+			"a user's jail with addresses"
+	fi
 	capture "$JAIL" "$ROOT" h /bin/echo hello
 	expect_eq "$out" hello "legacy form without addresses"
 }
