@@ -165,7 +165,7 @@ static pid_t start_command(const struct sj_jail *j, struct sj_report *r)
 		.host_user = j->cfg.system_jail_user,
 		.cred = &j->cred,
 		.clean_env = j->cfg.exec_clean,
-		.id_limit = j->userns_fd >= 0 ? SJ_UID_COUNT : 0,
+		.id_limit = j->mode == SJ_MODE_USERNS ? j->nids : j->userns_fd >= 0 ? SJ_UID_COUNT : 0,
 	};
 	struct command_args args = { j, &cmd, r };
 	char *stack = malloc(SJ_COMMAND_STACK);

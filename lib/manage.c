@@ -20,7 +20,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
-#include <pwd.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -62,27 +61,22 @@ int mng_open_init(struct sj_jail *j, sj_error *err)
 }
 
 /*
- * Another user's jail, found by root: its host commands run as its
- * owner, whatever its entry says, or not at all if the owner has no
- * name to run them as.
+ * Another user's jail, found by root: what its entry says is the user's
+ * word.  Its host commands run as its owner (hooks.c), whatever
+ * exec.system_user says, and never write where exec.consolelog says: root
+ * would open that file.  The owner's group is the registry's.
  */
-static int make_foreign(struct sj_jail *j, uid_t owner, sj_error *err)
+static void make_foreign(struct sj_jail *j, int dirfd, uid_t owner)
 {
-	struct passwd *pw = getpwuid(owner);
-	char **host_hooks[] = { j->cfg.exec_prestart, j->cfg.exec_created,
-				j->cfg.exec_poststart, j->cfg.exec_prestop,
-				j->cfg.exec_poststop };
+	struct stat st;
 
 	j->foreign = true;
 	j->owner = owner;
+	j->owner_gid = fstat(dirfd, &st) == 0 ? st.st_gid : (gid_t)owner;
 	free(j->cfg.exec_system_user);
 	j->cfg.exec_system_user = NULL;
-	if (pw)
-		return params_set(&j->cfg, "exec.system_user", pw->pw_name, err);
-	for (size_t i = 0; i < SJ_NELEM(host_hooks); i++)
-		for (char **h = host_hooks[i]; h && *h; h++)
-			(*h)[0] = '\0';
-	return 0;
+	free(j->cfg.exec_consolelog);
+	j->cfg.exec_consolelog = NULL;
 }
 
 /* Load jail JID of the registry at DIRFD, OWNER's (foreign if not ours). */
@@ -93,12 +87,13 @@ static sj_jail *load(int dirfd, int jid, uid_t owner, sj_error *err)
 	if (!j)
 		return NULL;
 	j->reg.dirfd = dirfd;
-	if (reg_load(dirfd, jid, j, err) < 0 ||
-	    (owner != geteuid() && make_foreign(j, owner, err) < 0)) {
+	if (reg_load(dirfd, jid, j, err) < 0) {
 		j->reg.dirfd = -1;
 		sj_jail_free(j);
 		return NULL;
 	}
+	if (owner != geteuid())
+		make_foreign(j, dirfd, owner);
 	/* Entries older than sysjail.mode are root's jails. */
 	j->mode = j->cfg.mode ? j->cfg.mode : SJ_MODE_ROOT;
 	if (!j->foreign)

@@ -128,6 +128,25 @@ static int cmd_read(const char *path)
 	return 0;
 }
 
+/* Read NAME relative to descriptor FD: a descriptor from outside. */
+static int cmd_readat(int dirfd, const char *name)
+{
+	char buf[256];
+	int fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return result(-1);
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n < 0)
+		return result(-1);
+	buf[n] = '\0';
+	buf[strcspn(buf, "\n")] = '\0';
+	printf("ok %s\n", buf);
+	return 0;
+}
+
 static int cmd_write(const char *path, const char *text)
 {
 	int fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
@@ -383,7 +402,7 @@ static const char usage_text[] =
 	"       sjprobe int80 NAME [ARG...]      (the i386 entry, from a 64-bit probe)\n"
 	"       sjprobe ps | fds | id | caps | orphan | sigwait\n"
 	"       sjprobe kill PID [SIG] | ptrace PID\n"
-	"       sjprobe read PATH | write PATH TEXT | stat PATH | ls PATH\n"
+	"       sjprobe read PATH | readat FD NAME | write PATH TEXT | stat PATH | ls PATH\n"
 	"       sjprobe chroot-escape PATH | tiocsti [FD] | exit CODE | sleep SECS\n"
 	"       sjprobe abstract-listen NAME SECS | abstract-connect NAME\n"
 	"       sjprobe tcp bind|connect PORT       (127.0.0.1)\n"
@@ -424,6 +443,8 @@ int main(int argc, char **argv)
 		return cmd_no_userns(argv + 2);
 	if (!strcmp(c, "read") && argc > 2)
 		return cmd_read(argv[2]);
+	if (!strcmp(c, "readat") && argc > 3)
+		return cmd_readat(atoi(argv[2]), argv[3]);
 	if (!strcmp(c, "write") && argc > 3)
 		return cmd_write(argv[2], argv[3]);
 	if (!strcmp(c, "stat") && argc > 2)
