@@ -12,13 +12,15 @@ cd "$(dirname "$0")"
 # Build: compiler, meson, libseccomp; the 32-bit probe: gcc-multilib;
 # mkjail's tarballs: libarchive-dev.
 # Tests: busybox-static (jail roots), python3 (terminal test), iproute2,
-# util-linux (setpriv, flock); mkjail's Debian and arm64 roots: debootstrap,
+# util-linux (setpriv, flock), passwd (useradd: the unprivileged pass's
+# user), uidmap (newuidmap/newgidmap: a user's /etc/subuid ranges in their
+# jails); mkjail's Debian and arm64 roots: debootstrap,
 # qemu-user-static, binfmt-support (mkjail installs them itself when
 # missing; here they are installed up front, outside any test's time).
 packages=(
 	gcc libc6-dev meson ninja-build pkg-config libseccomp-dev gcc-multilib
 	libarchive-dev
-	busybox-static python3 iproute2 util-linux procps
+	busybox-static python3 iproute2 util-linux procps passwd uidmap
 	debootstrap qemu-user-static binfmt-support
 )
 

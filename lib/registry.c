@@ -443,6 +443,9 @@ static int write_entry(struct sj_jail *j, sj_error *err)
 	snprintf(path, sizeof(path), "jail/%d", r->jid);
 	fd = openat(r->dirfd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW,
 		    0600);
+	/* Root changing a user's jail (jail -m): the entry stays the user's. */
+	if (fd >= 0 && j->foreign && fchown(fd, j->owner, j->owner_gid) < 0)
+		return sj_fail_errno(err, "registry entry %s", path);
 	if (fd < 0 || sj_write_all(fd, text, len) < 0 ||
 	    renameat(r->dirfd, tmp, r->dirfd, path) < 0)
 		return sj_fail_errno(err, "registry entry %s", path);

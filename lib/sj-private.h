@@ -238,6 +238,7 @@ int up_each_process(const struct sj_jail *j, void (*fn)(int pidfd, pid_t pid, vo
 		    void *arg);
 void up_kill_all(const struct sj_jail *j);
 bool up_owner_ok(const struct sj_jail *j);
+bool up_cgroups_allowed(const struct sj_jail *j);
 void up_note(struct sj_jail *j, const char *fmt, ...) SJ_PRINTF(2, 3);
 
 /* landlock.c: whose domain ll_restrict() makes. */

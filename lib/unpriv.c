@@ -523,6 +523,17 @@ int up_attach_setns(const struct sj_jail *j, int flags, sj_error *err)
 	return 0;
 }
 
+/*
+ * Whether the jail may have cgroups of its own: root's only.  A user is
+ * not delegated a cgroup subtree here; a limit a user's jail cannot have
+ * is refused if asked for, and a default one left out with a note
+ * (up_note()).
+ */
+bool up_cgroups_allowed(const struct sj_jail *j)
+{
+	return j->mode == SJ_MODE_ROOT;
+}
+
 /* Whether a jail another user's registry holds is run by that user. */
 bool up_owner_ok(const struct sj_jail *j)
 {
