@@ -98,6 +98,13 @@ unprivileged_pass() {
 		unpriv_user=
 		return
 	fi
+	# Ranges of its own if useradd(8) gave none: above what it hands out,
+	# below sysjail's (0x70000000).
+	if ! grep -q "^$unpriv_user:" /etc/subuid 2>/dev/null; then
+		local sub=$((600000000 + ($$ % 4096) * 65536))
+		usermod --add-subuids "$sub-$((sub + 65535))" --add-subgids "$sub-$((sub + 65535))" \
+			"$unpriv_user" >/dev/null 2>&1
+	fi
 	uid=$(id -u "$unpriv_user")
 	gid=$(id -g "$unpriv_user")
 	unpriv_dir=$(mktemp -d /var/tmp/sysjail-unpriv.XXXXXX)
