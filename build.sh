@@ -14,14 +14,16 @@ cd "$(dirname "$0")"
 # sjrun's config.json: libjansson-dev.  sjrun's end-to-end tests: podman
 # (with conmon), containerd (ctr), and runc as the reference runtime.
 # Tests: busybox-static (jail roots), python3 (terminal test), iproute2,
-# util-linux (setpriv, flock); mkjail's Debian and arm64 roots: debootstrap,
+# util-linux (setpriv, flock), passwd (useradd: the unprivileged pass's
+# user), uidmap (newuidmap/newgidmap: a user's /etc/subuid ranges in their
+# jails); mkjail's Debian and arm64 roots: debootstrap,
 # qemu-user-static, binfmt-support (mkjail installs them itself when
 # missing; here they are installed up front, outside any test's time).
 packages=(
 	gcc libc6-dev meson ninja-build pkg-config libseccomp-dev gcc-multilib
 	libarchive-dev libnl-route-3-dev libjansson-dev
 	podman conmon containerd runc
-	busybox-static python3 iproute2 util-linux procps
+	busybox-static python3 iproute2 util-linux procps passwd uidmap
 	debootstrap qemu-user-static binfmt-support
 )
 

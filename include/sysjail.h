@@ -101,7 +101,9 @@ char *sj_jail_conf(const sj_jail *j, sj_error *err);
 /*
  * Create the jail: reserve its jid and name, build its namespaces and
  * root, and start its init, which waits for sj_start().  On failure
- * nothing is left behind.  Needs root.
+ * nothing is left behind.  Run by a user other than root, it makes the
+ * jail in a user namespace of the user's ids, or confines it in place
+ * where the kernel refuses that (see enum sj_mode and sj_jail_note()).
  */
 int sj_create(sj_jail *j, sj_error *err);
 
@@ -142,8 +144,10 @@ const char *sj_wait_reason(const sj_jail *j);
 int sj_forward_signal(const sj_jail *j, int sig);
 
 /*
- * Running jails, as the registry under RUNDIR (NULL: /run/sysjail) knows
- * them.  A jail found or listed is an sj_jail like any other: read its
+ * Running jails, as the registry under RUNDIR knows them.  RUNDIR NULL:
+ * root's /run/sysjail, or a user's $XDG_RUNTIME_DIR/sysjail
+ * (/tmp/sysjail-UID without XDG_RUNTIME_DIR); root also finds there the
+ * jails of every user's registry under /run/user/UID and /tmp.  A jail found or listed is an sj_jail like any other: read its
  * parameters with sj_jail_get(); free it with sj_jail_free(), which leaves
  * the jail running.
  */
@@ -258,6 +262,36 @@ void sj_stats_free(struct sj_stats *st);
 
 /* The name of namespace I of struct sj_stats ("pid", "mnt", ...). */
 const char *sj_ns_name(int i);
+
+/*
+ * How a jail is made (sysjail.mode): by root, with namespaces and a uid
+ * range of its own; by a user, in a user namespace of their own ids; or,
+ * where the kernel refuses a user unprivileged user namespaces, confined
+ * in place by Landlock and seccomp, with no namespaces at all.
+ */
+enum sj_mode {
+	SJ_MODE_ROOT = 1,
+	SJ_MODE_USERNS,
+	SJ_MODE_CONFINE,
+};
+
+/* The mode of a jail created, found or listed; 0 before sj_create(). */
+int sj_jail_mode(const sj_jail *j);
+
+/*
+ * The mode sj_create() would make J in, now (and its notes): what a front
+ * end must know before it sets the command, since a jail confined in
+ * place runs it from the host's tree, not from its root.  0 with ERR set
+ * when sj_create() would refuse the jail's parameters.
+ */
+int sj_jail_plan(sj_jail *j, sj_error *err);
+
+/*
+ * What sj_create() has to tell about the jail it made, one line each
+ * without a newline (the mode a user got and why, a limit that could not
+ * be applied): the Ith, NULL past the last.  A front end prints them.
+ */
+const char *sj_jail_note(const sj_jail *j, size_t i);
 
 /* The jail's id (jid), or -1 before sj_create(). */
 int sj_jail_jid(const sj_jail *j);

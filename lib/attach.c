@@ -54,12 +54,9 @@ static int command(void *arg)
 			goto fail;
 		oci_exec(a->j, a->cmd->oci, slave, a->report);
 	}
-	if (a->j->cfg.userns &&
-	    (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0 || setgroups(0, NULL) < 0)) {
-		sj_fail_errno(&err, "becoming the jail's root");
+	if (a->j->cfg.userns && uns_become_root(a->j, &err) < 0)
 		goto fail;
-	}
-	if (cmd_confine(a->j, &err) < 0)
+	if (cmd_confine(a->j, LL_ATTACHED, &err) < 0)
 		goto fail;
 	cmd_exec(a->cmd, a->report);
 fail:
@@ -89,16 +86,19 @@ static void __attribute__((noreturn)) attacher(const struct sj_jail *j, const st
 	if (!stack) {
 		m.report = (struct sj_report){ SJ_REPORT_SETUP, ENOMEM, "out of memory" };
 	} else if (j->oci ? ocg_join(j, 0, &e) < 0
-			  : cg_join(j, getpid(), &e) < 0 || lim_apply_rlimits(&j->cfg, &e) < 0) {
+			  : (up_cgroups_allowed(j) && cg_join(j, getpid(), &e) < 0) ||
+			    lim_apply_rlimits(&j->cfg, &e) < 0) {
 		/* The jail's cgroups and rlimits (a bundle's: its own), for the
 		 * command to inherit; as root on the host still, before
 		 * anything of the jail. */
 		m.report = (struct sj_report){ SJ_REPORT_SETUP, e.errnum, "" };
 		snprintf(m.report.msg, sizeof(m.report.msg), "%s", e.msg);
-	} else if (setns(j->init_pidfd, flags) < 0) {
+	} else if (j->mode == SJ_MODE_USERNS ? up_attach_setns(j, flags, &e) < 0
+					     : setns(j->init_pidfd, flags) < 0) {
+		if (j->mode != SJ_MODE_USERNS)
+			sj_fail_errno(&e, "jail %d is not running", j->reg.jid);
 		m.report = (struct sj_report){ SJ_REPORT_SETUP, ESRCH, "" };
-		snprintf(m.report.msg, sizeof(m.report.msg), "jail %d is not running: %s",
-			 j->reg.jid, strerror(errno));
+		snprintf(m.report.msg, sizeof(m.report.msg), "%s", e.msg);
 	} else {
 		/* A sibling: the caller waits for it.  We sleep until it has
 		 * executed the command or failed. */
@@ -143,6 +143,11 @@ pid_t sj_attach(sj_jail *j, const struct sj_exec *e, sj_error *err)
 		return sj_fail(err, EINVAL, "no command to run");
 	if (j->dying)
 		return sj_fail(err, ESRCH, "jail %d is being removed", j->reg.jid);
+	/* A process from outside could not join its Landlock domain. */
+	if (j->mode == SJ_MODE_CONFINE)
+		return sj_fail(err, EOPNOTSUPP, "jail %d is confined in place: it has no "
+			       "namespaces to enter, and only its own command runs in it",
+			       j->reg.jid);
 	/* A bundle's jail: its spec first, which sc_prepare() compiles. */
 	if (j->cfg.oci && !(cmd.oci = proc = oci_exec_process(j, e, err)))
 		return -1;

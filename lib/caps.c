@@ -24,6 +24,9 @@ static const int jail_caps[] = {
 
 static bool kept(const struct sj_config *c, int cap)
 {
+	/* Confined in place there is no jail's root: nothing is kept. */
+	if (c->mode == SJ_MODE_CONFINE)
+		return false;
 	for (size_t i = 0; i < SJ_NELEM(jail_caps); i++)
 		if (jail_caps[i] == cap)
 			return true;
@@ -45,12 +48,17 @@ int caps_drop(const struct sj_config *c, sj_error *err)
 	struct __user_cap_header_struct hdr = { _LINUX_CAPABILITY_VERSION_3, 0 };
 	struct __user_cap_data_struct data[2] = { { 0 } };
 
+	/* A user confined in place has no capability to drop, nor the
+	 * CAP_SETPCAP to shrink the bounding set: no_new_privs keeps it
+	 * from gaining any. */
+	bool bounding = c->mode != SJ_MODE_CONFINE || geteuid() == 0;
+
 	for (int cap = 0; prctl(PR_CAPBSET_READ, cap, 0, 0, 0) >= 0; cap++) {
 		if (kept(c, cap)) {
 			data[cap / 32].permitted |= 1u << (cap % 32);
 			continue;
 		}
-		if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0)
+		if (bounding && prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0)
 			return sj_fail_errno(err, "dropping capability %d", cap);
 	}
 	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 && errno != EINVAL)

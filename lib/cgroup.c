@@ -529,6 +529,26 @@ static int attach(const struct groups *gs, pid_t pid, sj_error *err)
 /* ---- the entry points ----------------------------------------------------- */
 
 /* A create step: the jail's groups, its limits, and its init moved in. */
+/*
+ * A user's jail: no cgroup subtree is delegated to users here.  A limit
+ * asked for is refused; the default process limit is left out (jail(8),
+ * RESOURCE LIMITS, says so: a note on every user's jail would be noise).
+ */
+static int without_groups(struct sj_jail *j, sj_error *err)
+{
+	const struct sj_config *c = &j->cfg;
+	const char *asked = c->memory != SJ_LIMIT_NONE ? "sysjail.memory"
+			    : c->memory_swap > 0 ? "sysjail.memory_swap"
+			    : c->cpu_quota != SJ_LIMIT_NONE ? "sysjail.cpu_quota"
+			    : c->cpu_weight != SJ_CPU_WEIGHT_DEFAULT ? "sysjail.cpu_weight"
+			    : c->maxproc != SJ_MAXPROC_DEFAULT ? "sysjail.maxproc" : NULL;
+
+	if (asked)
+		return sj_fail(err, EPERM, "%s: a user's jail has no cgroups of its own (this "
+			       "machine delegates none to users)", asked);
+	return 0;
+}
+
 int cg_create(struct sj_jail *j, sj_error *err)
 {
 	struct where w = cg_where(j);
@@ -539,6 +559,8 @@ int cg_create(struct sj_jail *j, sj_error *err)
 	/* A bundle's jail has the groups its spec asks for (oci-cgroup.c). */
 	if (j->cfg.oci)
 		return 0;
+	if (!up_cgroups_allowed(j))
+		return without_groups(j, err);
 	if (cg_layout(&w, &gs, err) < 0 || check_missing(&j->cfg, &gs, err) < 0)
 		return -1;
 	for (; made < gs.n; made++)

@@ -24,14 +24,16 @@
 /*
  * The confinement every process in a jail gets once it is in the jail's
  * user namespace: a session keyring of its own (not the session's of
- * whoever started it), the jail's capabilities and no_new_privs, and the
- * seccomp filter.  The order matters: no_new_privs before the filter.
+ * whoever started it), the jail's capabilities and no_new_privs, a
+ * Landlock domain of the jail (WHO's, landlock.c), and the seccomp
+ * filter.  The order matters: no_new_privs before Landlock and the
+ * filter.
  */
-int cmd_confine(const struct sj_jail *j, sj_error *err)
+int cmd_confine(const struct sj_jail *j, enum ll_who who, sj_error *err)
 {
 	if (syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, NULL) < 0)
 		return sj_fail_errno(err, "session keyring");
-	if (caps_drop(&j->cfg, err) < 0)
+	if (caps_drop(&j->cfg, err) < 0 || ll_restrict(j, who, err) < 0)
 		return -1;
 	/* log-denied: only the jail's init has the audit's end. */
 	if (j->audit.sock >= 0)

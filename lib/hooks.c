@@ -162,8 +162,21 @@ int hooks_run(struct sj_jail *j, enum sj_hook h, sj_error *err)
 		if (out < 0)
 			return sj_fail_errno(err, "exec.consolelog: %s", j->cfg.exec_consolelog);
 	}
-	if (!hooks[h].in_jail && j->cfg.exec_system_user &&
-	    users_lookup_host(j->cfg.exec_system_user, &user, err) < 0) {
+	/* Another user's jail, removed by root: its commands, the user's
+	 * word, run as the user (manage.c), looked up nowhere. */
+	if (!hooks[h].in_jail && j->foreign) {
+		char name[32];
+
+		snprintf(name, sizeof(name), "%u", (unsigned)j->owner);
+		user = (struct sj_cred){ .set = true, .uid = j->owner, .gid = j->owner_gid,
+					 .name = sj_strdup(name, err), .home = sj_strdup("/", err),
+					 .shell = sj_strdup("/bin/sh", err) };
+		if (!user.name || !user.home || !user.shell) {
+			users_free(&user);
+			return -1;
+		}
+	} else if (!hooks[h].in_jail && j->cfg.exec_system_user &&
+		   users_lookup_host(j->cfg.exec_system_user, &user, err) < 0) {
 		sj_error_prefix(err, "exec.system_user");
 		return -1;
 	}

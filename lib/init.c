@@ -11,6 +11,11 @@
  * command, and exits with the command's status (a persistent jail's init
  * stays); the kernel then kills whatever is left in the jail.
  *
+ * A user's init starts in a user namespace of the user's ids and does
+ * the same one level down (unpriv.c).  The init of a jail confined in
+ * place has no namespace: it stays outside the jail's Landlock domain,
+ * a child subreaper, and confines its command instead.
+ *
  * The init was made by a raw clone3(2): it must not call abort() or
  * raise(), which would use the parent's cached thread id.
  */
@@ -71,6 +76,8 @@ static int setup_host_side(const struct sj_jail *j, sj_error *err)
 {
 	const struct sj_config *c = &j->cfg;
 
+	if (j->mode == SJ_MODE_CONFINE)
+		return 0;
 	if (net_setup_inside(j, err) < 0)
 		return -1;
 	if (sethostname(c->hostname, strlen(c->hostname)) < 0)
@@ -94,6 +101,9 @@ static int wait_go(int fd, sj_error *err)
 
 static int drop_to_jail(const struct sj_jail *j, sj_error *err)
 {
+	/* Confined in place, only the command enters the jail's domain. */
+	if (j->mode == SJ_MODE_CONFINE)
+		return 0;
 	/* A bundle's cgroup namespace was made (or joined) before its mounts. */
 	if (j->oci)
 		return uns_enter(j, err) < 0 ? -1 : oci_init_confine(j, &j->oci->spec->proc, err);
@@ -113,7 +123,7 @@ static int drop_to_jail(const struct sj_jail *j, sj_error *err)
 	/* die-with-parent: entering the user namespace cleared it. */
 	if (j->cfg.die_with_parent && prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
 		return sj_fail_errno(err, "die-with-parent");
-	return cmd_confine(j, err);
+	return cmd_confine(j, j->mode == SJ_MODE_USERNS ? LL_INIT : LL_COMMAND, err);
 }
 
 static void release_stdio(void)
@@ -133,6 +143,7 @@ static void noop_handler(int sig SJ_UNUSED)
 }
 
 struct command_args {
+	const struct sj_jail *j;
 	const struct sj_cmd *cmd;
 	struct sj_report *report;	/* the init's memory: CLONE_VM */
 };
@@ -140,7 +151,17 @@ struct command_args {
 static int run_command(void *arg)
 {
 	struct command_args *a = arg;
+	sj_error err;
 
+	/* Confined in place, the command alone enters the jail's domain; a
+	 * user's jail's command enters one below its init's. */
+	if ((a->j->mode == SJ_MODE_CONFINE && cmd_confine(a->j, LL_COMMAND, &err) < 0) ||
+	    (a->j->mode == SJ_MODE_USERNS && ll_restrict(a->j, LL_COMMAND, &err) < 0)) {
+		a->report->stage = SJ_REPORT_SETUP;
+		a->report->errnum = err.errnum;
+		snprintf(a->report->msg, sizeof(a->report->msg), "%s", err.msg);
+		_exit(SJ_EXIT_SETUP);
+	}
 	cmd_exec(a->cmd, a->report);
 }
 
@@ -153,7 +174,7 @@ static pid_t start_command(const struct sj_jail *j, struct sj_report *r)
 		.host_user = j->cfg.system_jail_user,
 		.cred = &j->cred,
 		.clean_env = j->cfg.exec_clean,
-		.id_limit = j->userns_fd >= 0 ? SJ_UID_COUNT : 0,
+		.id_limit = j->mode == SJ_MODE_USERNS ? j->nids : j->userns_fd >= 0 ? SJ_UID_COUNT : 0,
 		.dir = j->cfg.chdir,
 		.ids = j->cfg.uid >= 0 || j->cfg.gid >= 0,
 		.uid = j->cfg.uid,
@@ -163,7 +184,7 @@ static pid_t start_command(const struct sj_jail *j, struct sj_report *r)
 		.unsetenv = j->cfg.unsetenv,
 		.setenv = j->cfg.setenv,
 	};
-	struct command_args args = { &cmd, r };
+	struct command_args args = { j, &cmd, r };
 	char *stack = malloc(SJ_COMMAND_STACK);
 	pid_t pid;
 
@@ -208,6 +229,15 @@ static bool jail_busy(void)
 	return busy;
 }
 
+/* The init's end: confined in place, the jail ends with it as a PID
+ * namespace would, killed. */
+static void __attribute__((noreturn)) end(const struct sj_jail *j, int status)
+{
+	if (j->mode == SJ_MODE_CONFINE)
+		up_kill_all(j);
+	_exit(status);
+}
+
 /*
  * PID 1's life: reap, forward signals to the command, end with it (or,
  * in a persistent jail, tell the creator its status and carry on).  A
@@ -216,8 +246,8 @@ static bool jail_busy(void)
  * process.  Processes jexec added are not our children, so the init
  * looks every second.
  */
-static void __attribute__((noreturn)) serve(pid_t cmd, bool persist, bool linger, int sock,
-					     const sigset_t *set)
+static void __attribute__((noreturn)) serve(const struct sj_jail *j, pid_t cmd, bool persist,
+					     bool linger, int sock, const sigset_t *set)
 {
 	const struct timespec second = { 1, 0 };
 
@@ -231,7 +261,7 @@ static void __attribute__((noreturn)) serve(pid_t cmd, bool persist, bool linger
 				continue;
 			cmd = 0;
 			if (!persist)
-				_exit(exit_code(status));
+				end(j, exit_code(status));
 			tell(sock, SJ_REPORT_EXITED, exit_code(status), NULL);
 			close(sock);
 			sock = -1;
@@ -244,7 +274,7 @@ static void __attribute__((noreturn)) serve(pid_t cmd, bool persist, bool linger
 				sock = -1;
 			}
 			if (sock < 0 && !jail_busy())
-				_exit(0);
+				end(j, 0);
 		}
 		/* The terminal signals a whole process group: the command has
 		 * had its copy already. */
@@ -266,9 +296,12 @@ int init_main(struct sj_jail *j)
 	bool linger;
 	sj_error err;
 
-	/* Until the jail stands, it dies with its creator. */
+	/* Until the jail stands, it dies with its creator.  A user's init
+	 * stays dumpable, for its owner to enter the jail, behind a Landlock
+	 * domain of its own (unpriv.c, landlock.c). */
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
-	prctl(PR_SET_DUMPABLE, 0);
+	if (j->mode != SJ_MODE_USERNS)
+		prctl(PR_SET_DUMPABLE, 0);
 	signal(SIGPIPE, SIG_IGN);
 	if (j->oci) {
 		keep[10] = j->oci->listen;
@@ -279,7 +312,8 @@ int init_main(struct sj_jail *j)
 	close_all_but(keep, SJ_NELEM(keep));
 
 	if (j->oci ? oci_init_setup(j, &err) < 0
-		   : setup_host_side(j, &err) < 0 || wait_go(j->sock_init, &err) < 0)
+		   : up_init_prepare(j, &err) < 0 || setup_host_side(j, &err) < 0 ||
+		     wait_go(j->sock_init, &err) < 0)
 		goto fail;
 	close(j->root_fd);
 	/* The jail's rlimits, inherited by all it starts: set while we are
@@ -326,12 +360,14 @@ int init_main(struct sj_jail *j)
 		kill(cmd, SIGKILL);
 		goto fail;
 	}
-	/* With die-with-parent, a creator gone before it heard of the jail
-	 * (and of PR_SET_PDEATHSIG's signal) takes the jail with it too. */
-	if (!tell(j->sock_init, SJ_REPORT_READY, 0, NULL) && j->cfg.die_with_parent)
-		_exit(SJ_EXIT_SETUP);
+	/* Before the creator learns it: it may exit the moment it does.
+	 * (Root's init lost the signal when it changed its uid already.)
+	 * With die-with-parent, a creator gone before it heard of the jail
+	 * takes the jail with it too. */
 	if (!j->cfg.die_with_parent)
 		prctl(PR_SET_PDEATHSIG, 0);
+	if (!tell(j->sock_init, SJ_REPORT_READY, 0, NULL) && j->cfg.die_with_parent)
+		_exit(SJ_EXIT_SETUP);
 	/* The command has the caller's stdio; the init lets go of it, or
 	 * `jid=$(jail -i -c ... persist)` would wait for it forever. */
 	release_stdio();
@@ -345,7 +381,7 @@ int init_main(struct sj_jail *j)
 		close(j->sock_init);
 		j->sock_init = -1;
 	}
-	serve(cmd, j->cfg.persist || !j->cfg.command, linger, j->sock_init, &set);
+	serve(j, cmd, j->cfg.persist || !j->cfg.command, linger, j->sock_init, &set);
 fail:
 	tell(j->sock_init, SJ_REPORT_SETUP, err.errnum, err.msg);
 	_exit(SJ_EXIT_SETUP);

@@ -142,18 +142,18 @@ pid_t sj_jail_init_pid(const sj_jail *j)
 
 static int check(struct sj_jail *j, sj_error *err)
 {
+	bool own_name;
 	char host[65];
 
-	if (geteuid() != 0)
-		return sj_fail(err, EPERM, "creating a jail needs root (run as root)");
-	if (params_check(&j->cfg, err) < 0)
+	if (params_check(&j->cfg, err) < 0 || up_select(j, err) < 0)
 		return -1;
 	if (!j->cfg.hostname) {
 		/* As FreeBSD: a jail without host.hostname takes its name,
-		 * or the host's hostname. */
-		if (!j->cfg.name && gethostname(host, sizeof(host)) < 0)
+		 * or the host's hostname (which one confined in place has). */
+		own_name = j->cfg.name && j->mode != SJ_MODE_CONFINE;
+		if (!own_name && gethostname(host, sizeof(host)) < 0)
 			return sj_fail_errno(err, "gethostname");
-		j->cfg.hostname = sj_strdup(j->cfg.name ? j->cfg.name : host, err);
+		j->cfg.hostname = sj_strdup(own_name ? j->cfg.name : host, err);
 		if (!j->cfg.hostname)
 			return -1;
 	}
@@ -210,6 +210,12 @@ static int spawn_init(struct sj_jail *j, sj_error *err)
 	if (!c->allow_sysvipc)
 		args.flags |= CLONE_NEWIPC;
 	args.flags |= (uint64_t)net_clone_flags(j);
+	/* A user's jail: its init in a user namespace of the user's ids,
+	 * which owns the others (unpriv.c).  Confined in place: none. */
+	if (j->mode == SJ_MODE_USERNS)
+		args.flags |= CLONE_NEWUSER;
+	else if (j->mode == SJ_MODE_CONFINE)
+		args.flags = CLONE_PIDFD;
 	/* A bundle's namespaces are its own; a PID one to join is joined
 	 * for our children, around the clone. */
 	if (j->oci) {
@@ -250,6 +256,12 @@ static void kill_init(struct sj_jail *j)
 	j->init_pid = -1;
 }
 
+/* Root clones the jail's root here; a user's init does it itself. */
+static int prepare_root(struct sj_jail *j, sj_error *err)
+{
+	return j->mode == SJ_MODE_ROOT ? mnt_prepare_root(j, err) : 0;
+}
+
 static int hook_prestart(struct sj_jail *j, sj_error *err)
 {
 	return hooks_run(j, HOOK_PRESTART, err);
@@ -276,10 +288,11 @@ static const struct step {
 	{ "user namespace", uns_create, uns_close },
 	{ "network namespace", net_prepare, net_free },
 	{ "oci namespaces", oci_open_ns, oci_ns_close },
-	{ "root", mnt_prepare_root, mnt_close_root },
+	{ "root", prepare_root, mnt_close_root },
 	{ "channel", open_channel, close_channel },
 	{ "oci start socket", oci_listen, oci_unlisten },
 	{ "init", spawn_init, kill_init },
+	{ "id maps", up_write_maps, NULL },
 	{ "network", net_configure, net_teardown },
 	{ "cgroups", cg_create, cg_destroy },
 	{ "oci cgroups", oci_after_spawn, oci_undo_spawn },

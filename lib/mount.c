@@ -14,6 +14,10 @@
  * of /dev or /proc is never followed (move_mount(2) without
  * MOVE_MOUNT_T_SYMLINKS fails on it instead).  Nothing propagates to the
  * host, and nothing outlives the jail's mount namespace.
+ *
+ * A user's init does all of it as root of a user namespace of the user's
+ * ids (unpriv.c): the root is cloned in the init, never idmapped, and
+ * the device nodes the kernel does not let it make are the host's, bound.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -63,7 +67,8 @@ static const char *const proc_masked_dirs[] = { "acpi", "scsi" };
 /* Mount points the jail's root needs. */
 static const char *const root_dirs[] = { "proc", "dev", "sys" };
 
-/* Clone the tree at `path` for the jail: host side, as root. */
+/* Clone the tree at `path` for the jail: host side, as root (a user's
+ * jail: in its init, as root of the user's ids). */
 int mnt_prepare_root(struct sj_jail *j, sj_error *err)
 {
 	const char *path = j->cfg.path;
@@ -90,9 +95,12 @@ int mnt_prepare_root(struct sj_jail *j, sj_error *err)
 	if (j->root_fd < 0)
 		return sj_fail_errno(err, "path: cloning %s", path);
 
+	if (j->cfg.readonly)
+		attr.attr_set |= MOUNT_ATTR_RDONLY;
 	/* The host's own files are never idmapped: in a jail of "/" they
-	 * show as unmapped (nobody) and the jail's root cannot write them. */
-	if (j->userns_fd >= 0 && !whole_host) {
+	 * show as unmapped (nobody) and the jail's root cannot write them.
+	 * A user's files are theirs in their jail already. */
+	if (j->userns_fd >= 0 && !whole_host && j->mode == SJ_MODE_ROOT) {
 		attr.attr_set |= MOUNT_ATTR_IDMAP;
 		attr.userns_fd = (uint64_t)j->userns_fd;
 	}
@@ -193,6 +201,25 @@ static int bind_over(int from, int dirfd, const char *name, unsigned attrs, sj_e
 	return 0;
 }
 
+/*
+ * A user namespace may not make device nodes: bind the host's over an
+ * empty file instead (/dev/null is /dev/null wherever it is made).
+ */
+static int bind_host_node(int dirfd, const char *name, sj_error *err)
+{
+	char host[64];
+	SJ_AUTOCLOSE int file = -1, m = -1;
+
+	snprintf(host, sizeof(host), "/dev/%s", name);
+	file = openat(dirfd, name, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0666);
+	if (file < 0)
+		return sj_fail_errno(err, "/dev/%s", name);
+	m = open_tree(AT_FDCWD, host, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+	if (m < 0 || move_mount(m, "", dirfd, name, MOVE_MOUNT_F_EMPTY_PATH) < 0)
+		return sj_fail_errno(err, "binding the host's %s", host);
+	return 0;
+}
+
 static int build_dev(int root, const struct sj_jail *j, int *devfd, sj_error *err)
 {
 	struct mount_attr ro = { .attr_set = MOUNT_ATTR_RDONLY };
@@ -205,9 +232,13 @@ static int build_dev(int root, const struct sj_jail *j, int *devfd, sj_error *er
 		return -1;
 	*devfd = fd;
 	for (size_t i = 0; i < SJ_NELEM(dev_nodes); i++) {
-		if (mknodat(fd, dev_nodes[i].name, S_IFCHR | 0666,
-			    makedev(dev_nodes[i].major, dev_nodes[i].minor)) < 0)
+		if (j->mode == SJ_MODE_USERNS) {
+			if (bind_host_node(fd, dev_nodes[i].name, err) < 0)
+				return -1;
+		} else if (mknodat(fd, dev_nodes[i].name, S_IFCHR | 0666,
+				   makedev(dev_nodes[i].major, dev_nodes[i].minor)) < 0) {
 			return sj_fail_errno(err, "/dev/%s", dev_nodes[i].name);
+		}
 	}
 	for (size_t i = 0; i < SJ_NELEM(dev_links); i++)
 		if (symlinkat(dev_links[i].target, fd, dev_links[i].name) < 0)
@@ -215,9 +246,12 @@ static int build_dev(int root, const struct sj_jail *j, int *devfd, sj_error *er
 	if (mkdirat(fd, "pts", 0755) < 0 || mkdirat(fd, "shm", 01777) < 0)
 		return sj_fail_errno(err, "/dev");
 
-	/* The jail's own pty instance: its ptys are not the host's. */
-	snprintf(opts, sizeof(opts), "newinstance,ptmxmode=0666,mode=620,gid=%u",
-		 (unsigned)(j->uid_base + 5));
+	/* The jail's own pty instance: its ptys are not the host's.  Group
+	 * tty (5) when the jail has that many ids. */
+	snprintf(opts, sizeof(opts), "newinstance,ptmxmode=0666,mode=620");
+	if (j->mode != SJ_MODE_USERNS || j->nids > 5)
+		snprintf(opts + strlen(opts), sizeof(opts) - strlen(opts), ",gid=%u",
+			 (unsigned)(j->uid_base + 5));
 	m = mount_new(fd, "pts", "devpts", opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC, err);
 	if (m < 0)
 		return -1;
@@ -267,7 +301,8 @@ static int build_proc(int root, int devfd, const struct sj_jail *j, sj_error *er
  */
 static int mask_rundir(int root, const struct sj_jail *j, sj_error *err)
 {
-	const char *dir = j->cfg.rundir ? j->cfg.rundir : SJ_RUNDIR;
+	char buf[PATH_MAX];
+	const char *dir = j->cfg.rundir ? j->cfg.rundir : reg_default_dir(buf, sizeof(buf));
 	size_t plen = strlen(j->cfg.path);
 	struct open_how how = {
 		.flags = O_PATH | O_DIRECTORY | O_CLOEXEC,
@@ -309,7 +344,8 @@ static int user_mount_new(const struct sj_jail *j, const struct sj_mount *u, sj_
 	if (m < 0)
 		return u->bind ? sj_fail_errno(err, "%s", u->source) : -1;
 	/* As the jail's root: its ids are the jail's, not the host's. */
-	if (u->idmap && j->userns_fd >= 0 && strcmp(j->cfg.path, "/") != 0) {
+	if (u->idmap && j->userns_fd >= 0 && strcmp(j->cfg.path, "/") != 0 &&
+	    j->mode == SJ_MODE_ROOT) {
 		attr.attr_set |= MOUNT_ATTR_IDMAP;
 		attr.userns_fd = (uint64_t)j->userns_fd;
 	}
@@ -389,6 +425,26 @@ static int special_mounts(int root, const struct sj_jail *j, sj_error *err)
 	return 0;
 }
 
+/*
+ * A user may mount a sysfs only for a network namespace of their own:
+ * with the host's network, the jail gets the host's /sys, read-only.
+ */
+static int bind_host_sys(int root, sj_error *err)
+{
+	struct mount_attr ro = { .attr_set = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID |
+					     MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC };
+	SJ_AUTOCLOSE int m = open_tree(AT_FDCWD, "/sys", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC |
+				       AT_RECURSIVE);
+
+	if (m < 0)
+		return sj_fail_errno(err, "cloning the host's /sys");
+	if (mount_setattr(m, "", AT_EMPTY_PATH | AT_RECURSIVE, &ro, sizeof(ro)) < 0)
+		return sj_fail_errno(err, "making the host's /sys read-only");
+	if (attach(m, root, "sys", "the host's /sys", err) < 0)
+		return -1;
+	return sj_steal_fd(&m);
+}
+
 /* In a clone of the host's tree, drop the host's /dev, /proc and /sys. */
 static void detach_host_mounts(int root)
 {
@@ -432,7 +488,9 @@ int mnt_build(const struct sj_jail *j, sj_error *err)
 	if (build_dev(root, j, &devfd, err) < 0 || build_proc(root, devfd, j, err) < 0 ||
 	    special_mounts(root, j, err) < 0)
 		goto out;
-	sys = mount_new(root, "sys", "sysfs", NULL, hard | MOUNT_ATTR_RDONLY, err);
+	sys = j->mode == SJ_MODE_USERNS && !net_private(&j->cfg)
+	      ? bind_host_sys(root, err)
+	      : mount_new(root, "sys", "sysfs", NULL, hard | MOUNT_ATTR_RDONLY, err);
 	if (sys < 0 || mask_rundir(root, j, err) < 0)
 		goto out;
 

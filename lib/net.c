@@ -245,10 +245,15 @@ int net_setup_inside(const struct sj_jail *j, sj_error *err)
  */
 int net_sysctls(const struct sj_jail *j, int proc, sj_error *err)
 {
+	char range[32];
+
 	if (!net_private(&j->cfg))
 		return 0;
+	/* A user's jail: the groups its namespace maps, no others. */
+	snprintf(range, sizeof(range), "0 %u",
+		 j->mode == SJ_MODE_USERNS ? j->nids - 1 : 2147483647u);
 	if (sj_write_fileat(proc, "sys/net/ipv4/ip_unprivileged_port_start", "0", err) < 0 ||
-	    sj_write_fileat(proc, "sys/net/ipv4/ping_group_range", "0 2147483647", err) < 0)
+	    sj_write_fileat(proc, "sys/net/ipv4/ping_group_range", range, err) < 0)
 		return -1;
 	return 0;
 }

@@ -34,6 +34,8 @@ enum param_type {
 	PT_ID,				/* a uid or gid, -1 (shown empty): unset */
 	PT_SHARENET,			/* a boolean onto ip4 and ip6: no field */
 	PT_LOGDEST,			/* "-" (stderr) or an absolute path; no value: "-" */
+	PT_MODE,			/* enum sj_mode, or auto (0) */
+	PT_PORTS,			/* TCP ports for Landlock: "80,8000-8099" */
 };
 
 enum param_flags {
@@ -166,6 +168,13 @@ static const struct param params[] = {
 	/* sjrun(8)'s: a jail made from an OCI bundle (oci*.c). */
 	P("sysjail.oci", PT_PATH, oci, 0),
 	P("sysjail.oci_id", PT_STRING, oci_id, 0),
+	/* Unprivileged jails and Landlock (issue 6): unpriv.c, landlock.c. */
+	P("sysjail.mode", PT_MODE, mode, 0),
+	P("sysjail.keep_uid", PT_BOOL, keep_uid, 0),
+	P("sysjail.readonly", PT_BOOL, readonly, 0),
+	P("sysjail.landlock.fs", PT_BOOL, landlock_fs, 0),
+	P("sysjail.tcp.bind", PT_PORTS, tcp_bind, 0),
+	P("sysjail.tcp.connect", PT_PORTS, tcp_connect, 0),
 };
 
 /* Other names of parameters: FreeBSD's rctl(8) resources that mean what a
@@ -183,6 +192,13 @@ static const struct {
 };
 
 #undef P
+
+static const char *const modes[] = {
+	[0] = "auto",
+	[SJ_MODE_ROOT] = "root",
+	[SJ_MODE_USERNS] = "userns",
+	[SJ_MODE_CONFINE] = "confine",
+};
 
 static const char *const netmodes[] = {
 	[SJ_NET_DISABLE] = "disable",
@@ -225,6 +241,7 @@ void params_free(struct sj_config *c)
 		case PT_NAME:
 		case PT_HOSTNAME:
 		case PT_LOGDEST:
+		case PT_PORTS:
 			free(*(char **)field);
 			break;
 		case PT_ADDR4:
@@ -246,6 +263,7 @@ void params_free(struct sj_config *c)
 		case PT_LIMIT:
 		case PT_ID:
 		case PT_SHARENET:
+		case PT_MODE:
 			break;
 		}
 	}
@@ -641,6 +659,21 @@ static int set_one(struct sj_config *c, const struct param *p, const char *value
 	}
 	case PT_LOGDEST:
 		return set_logdest(field, value, err);
+	case PT_MODE:
+		for (size_t i = 0; i < SJ_NELEM(modes); i++)
+			if (strcmp(value, modes[i]) == 0) {
+				*(int *)field = (int)i;
+				return 0;
+			}
+		return sj_fail(err, EINVAL, "'%s' is not one of auto, root, userns, confine", value);
+	case PT_PORTS: {
+		SJ_AUTOFREE uint16_t *ports = NULL;
+		size_t n;
+
+		if (ll_ports_parse(value, &ports, &n, err) < 0)
+			return -1;
+		return set_string(field, value, err);
+	}
 	}
 	return sj_fail(err, EINVAL, "has no setter");
 }
@@ -742,7 +775,8 @@ int params_get(const struct sj_config *c, const char *name, char *buf, size_t le
 	case PT_PATH:
 	case PT_NAME:
 	case PT_HOSTNAME:
-	case PT_LOGDEST: {
+	case PT_LOGDEST:
+	case PT_PORTS: {
 		const char *s = *(char *const *)field;
 
 		n = snprintf(buf, len, "%s", s ? s : "");
@@ -760,6 +794,9 @@ int params_get(const struct sj_config *c, const char *name, char *buf, size_t le
 		break;
 	case PT_LIMIT:
 		n = lim_format(p->name, field, buf, len);
+		break;
+	case PT_MODE:
+		n = snprintf(buf, len, "%s", modes[*(const int *)field]);
 		break;
 	case PT_ADDR4:
 	case PT_ADDR6:

@@ -71,6 +71,8 @@ static const char *const param_names[POL_NPARAMS] = {
 	[POL_SET_HOSTNAME] = "allow.set_hostname",
 	[POL_SYSVIPC] = "allow.sysvipc",
 	[POL_MOUNT] = "allow.mount",
+	[POL_HOST_IPC] = "sysjail.host_ipc",
+	[POL_HOST_NET] = "sysjail.host_net",
 };
 
 const char *pol_errno_name(int errnum)
@@ -993,7 +995,8 @@ static int parse_param(struct parser *ps, bool *value)
 			return 0;
 		}
 	return expected(ps, "a parameter (allow.raw_sockets, allow.socket_af, "
-			"allow.set_hostname, allow.sysvipc or allow.mount)");
+			"allow.set_hostname, allow.sysvipc, allow.mount, sysjail.host_ipc or "
+			"sysjail.host_net)");
 }
 
 /* @when / @unless / @else / @end: keep the block stack of one file. */

@@ -34,6 +34,11 @@ enum pol_param {
 	POL_SET_HOSTNAME,	/* allow.set_hostname */
 	POL_SYSVIPC,		/* allow.sysvipc */
 	POL_MOUNT,		/* allow.mount */
+	/* Derived, for a jail confined in place (no namespaces): the
+	 * host's IPC, or the host's network, that the jail did not ask for
+	 * (allow.sysvipc, ip4=inherit ip6=inherit). */
+	POL_HOST_IPC,		/* sysjail.host_ipc */
+	POL_HOST_NET,		/* sysjail.host_net */
 	POL_NPARAMS,
 };
 

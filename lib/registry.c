@@ -30,9 +30,27 @@
 
 #define JID_MAX 999999
 
-static const char *rundir(const struct sj_jail *j)
+static const char *rundir(const struct sj_jail *j, char *buf, size_t len)
 {
-	return j->cfg.rundir ? j->cfg.rundir : SJ_RUNDIR;
+	return j->cfg.rundir ? j->cfg.rundir : reg_default_dir(buf, len);
+}
+
+/*
+ * The registry when none is named: root's /run/sysjail; a user's
+ * $XDG_RUNTIME_DIR/sysjail, or /tmp/sysjail-UID where XDG_RUNTIME_DIR is
+ * not set (open_rundir() makes it ours and private, or refuses it).
+ */
+const char *reg_default_dir(char *buf, size_t len)
+{
+	const char *xdg = getenv("XDG_RUNTIME_DIR");
+
+	if (geteuid() == 0)
+		snprintf(buf, len, "%s", SJ_RUNDIR);
+	else if (xdg && xdg[0] == '/')
+		snprintf(buf, len, "%s/sysjail", xdg);
+	else
+		snprintf(buf, len, "/tmp/sysjail-%u", (unsigned)geteuid());
+	return buf;
 }
 
 /* Make DIR (and its parents) owned by us and private to us. */
@@ -331,8 +349,9 @@ int reg_reserve(struct sj_jail *j, sj_error *err)
 {
 	struct sj_registry *r = &j->reg;
 	SJ_AUTOCLOSE int lock = -1;
+	char buf[PATH_MAX];
 
-	r->dirfd = open_rundir(rundir(j), err);
+	r->dirfd = open_rundir(rundir(j, buf, sizeof(buf)), err);
 	if (r->dirfd < 0)
 		return -1;
 	lock = lock_registry(r->dirfd, err);
@@ -341,10 +360,11 @@ int reg_reserve(struct sj_jail *j, sj_error *err)
 	r->jid_lock = claim_jid(r->dirfd, j->cfg.jid, &r->jid, err);
 	if (r->jid_lock < 0)
 		goto fail;
-	note_cgroup(r->jid_lock, j->cfg.cgroup);
+	if (up_cgroups_allowed(j) && !j->cfg.oci)
+		note_cgroup(r->jid_lock, j->cfg.cgroup);
 	if (j->cfg.name && claim_name(r->dirfd, j->cfg.name, r->jid, err) < 0)
 		goto fail;
-	if (j->cfg.userns) {
+	if (j->cfg.userns && j->mode == SJ_MODE_ROOT) {
 		r->slot_lock = claim_slot(r->dirfd, &r->slot, err);
 		if (r->slot_lock < 0)
 			goto fail;
@@ -467,6 +487,9 @@ static int write_entry(struct sj_jail *j, sj_error *err)
 	snprintf(path, sizeof(path), "jail/%d", r->jid);
 	fd = openat(r->dirfd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW,
 		    0600);
+	/* Root changing a user's jail (jail -m): the entry stays the user's. */
+	if (fd >= 0 && j->foreign && fchown(fd, j->owner, j->owner_gid) < 0)
+		return sj_fail_errno(err, "registry entry %s", path);
 	if (fd < 0 || sj_write_all(fd, text, len) < 0 ||
 	    renameat(r->dirfd, tmp, r->dirfd, path) < 0)
 		return sj_fail_errno(err, "registry entry %s", path);
@@ -502,10 +525,14 @@ void reg_release(struct sj_jail *j)
 /* Open the runtime directory RUNDIR (NULL: the default); -1 ENOENT if absent. */
 int reg_open(const char *dir, sj_error *err)
 {
-	int fd = open(dir ? dir : SJ_RUNDIR, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+	char buf[PATH_MAX];
+	int fd;
 
+	if (!dir)
+		dir = reg_default_dir(buf, sizeof(buf));
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
 	if (fd < 0)
-		return sj_fail_errno(err, "runtime directory %s", dir ? dir : SJ_RUNDIR);
+		return sj_fail_errno(err, "runtime directory %s", dir);
 	return fd;
 }
 
@@ -792,4 +819,78 @@ void reg_sweep(int dirfd)
 		unlinkat(dirfd, path, 0);
 	}
 	closedir(d);
+}
+
+/* Whether DIR is a registry that UID alone owns and may write. */
+static bool owned_by(const char *dir, uid_t uid)
+{
+	struct stat st;
+
+	return lstat(dir, &st) == 0 && S_ISDIR(st.st_mode) && st.st_uid == uid &&
+	       !(st.st_mode & 022);
+}
+
+static int add_foreign(char ***dirs, uid_t **owners, size_t *n, const char *dir, uid_t uid)
+{
+	char **d = realloc(*dirs, (*n + 1) * sizeof(*d));
+	uid_t *o;
+
+	if (!d)
+		return -1;
+	*dirs = d;
+	o = realloc(*owners, (*n + 1) * sizeof(*o));
+	if (!o)
+		return -1;
+	*owners = o;
+	if (!(d[*n] = strdup(dir)))
+		return -1;
+	o[(*n)++] = uid;
+	return 0;
+}
+
+/*
+ * For root: the users' registries, where their jails are: each user's
+ * default ones (/run/user/UID/sysjail, XDG_RUNTIME_DIR's usual place,
+ * and /tmp/sysjail-UID), if owned by that user and private.  A user who
+ * names another registry (SYSJAIL_RUNDIR) keeps its jails to themself.
+ */
+int reg_foreign(char ***dirs, uid_t **owners, size_t *n)
+{
+	static const struct {
+		const char *parent, *prefix, *suffix;
+	} places[] = {
+		{ "/run/user", "", "/sysjail" },
+		{ "/tmp", "sysjail-", "" },
+	};
+
+	*dirs = NULL;
+	*owners = NULL;
+	*n = 0;
+	for (size_t i = 0; i < SJ_NELEM(places); i++) {
+		size_t plen = strlen(places[i].prefix);
+		DIR *d = opendir(places[i].parent);
+		struct dirent *e;
+
+		while (d && (e = readdir(d))) {
+			char path[PATH_MAX], *end;
+			unsigned long uid;
+
+			if (strncmp(e->d_name, places[i].prefix, plen) != 0 ||
+			    e->d_name[plen] < '1' || e->d_name[plen] > '9')
+				continue;
+			uid = strtoul(e->d_name + plen, &end, 10);
+			if (*end || uid == 0 || uid > UINT32_MAX - 1)
+				continue;
+			snprintf(path, sizeof(path), "%s/%s%s", places[i].parent, e->d_name,
+				 places[i].suffix);
+			if (owned_by(path, (uid_t)uid) &&
+			    add_foreign(dirs, owners, n, path, (uid_t)uid) < 0) {
+				closedir(d);
+				return -1;
+			}
+		}
+		if (d)
+			closedir(d);
+	}
+	return 0;
 }

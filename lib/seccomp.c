@@ -708,11 +708,16 @@ void sc_release(struct sj_jail *j)
 /* The jail parameters @when can test, as bits of enum pol_param. */
 unsigned sc_policy_params(const struct sj_config *c)
 {
+	bool confine = c->mode == SJ_MODE_CONFINE;
+	bool inherit = c->ip4_mode == SJ_NET_INHERIT && c->ip6_mode == SJ_NET_INHERIT;
+
 	return (unsigned)c->allow_raw_sockets << POL_RAW_SOCKETS |
 	       (unsigned)c->allow_socket_af << POL_SOCKET_AF |
 	       (unsigned)c->allow_set_hostname << POL_SET_HOSTNAME |
 	       (unsigned)c->allow_sysvipc << POL_SYSVIPC |
-	       (unsigned)c->allow_mount << POL_MOUNT;
+	       (unsigned)c->allow_mount << POL_MOUNT |
+	       (unsigned)(confine && !c->allow_sysvipc) << POL_HOST_IPC |
+	       (unsigned)(confine && !inherit) << POL_HOST_NET;
 }
 
 /* What the output depends on besides the files: versions and parameters. */

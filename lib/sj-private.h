@@ -34,6 +34,8 @@
  *   polcheck.c  sj_policy_check(): the policy linter
  *   confine.c   sj_confine_self(): confinement in place
  *   oci*.c      jails made from OCI bundles (sjrun(8)): see oci.h
+ *   unpriv.c    jails made without root: the mode, id maps, joining one
+ *   landlock.c  the jail's Landlock domain: scoping, files, TCP ports
  */
 #ifndef SJ_PRIVATE_H
 #define SJ_PRIVATE_H
@@ -187,6 +189,13 @@ struct sj_config {
 	long uid, gid;			/* the command's ids in the jail, -1: unset */
 	bool new_session, die_with_parent;
 	char *log_denied;		/* "-": stderr, else a file; NULL: off */
+	/* Unprivileged jails and Landlock (unpriv.c, landlock.c). */
+	int mode;			/* sysjail.mode: enum sj_mode, 0: auto */
+	bool keep_uid;			/* sysjail.keep_uid: not root in the jail */
+	bool readonly;			/* sysjail.readonly: the root read-only */
+	bool landlock_fs;		/* sysjail.landlock.fs: a second wall */
+	char *tcp_bind;			/* sysjail.tcp.bind: ports, or "none" */
+	char *tcp_connect;		/* sysjail.tcp.connect */
 };
 
 void params_init(struct sj_config *c);
@@ -235,8 +244,10 @@ struct sj_registry {
 	bool published;
 };
 
-#define SJ_RUNDIR "/run/sysjail"	/* the registry, by default */
+#define SJ_RUNDIR "/run/sysjail"	/* root's registry, by default */
 
+const char *reg_default_dir(char *buf, size_t len);
+int reg_foreign(char ***dirs, uid_t **owners, size_t *n);
 int reg_reserve(struct sj_jail *j, sj_error *err);
 int reg_publish(struct sj_jail *j, sj_error *err);
 void reg_release(struct sj_jail *j);
@@ -259,9 +270,37 @@ int reg_rewrite(struct sj_jail *j, sj_error *err);
 #define SJ_UID_SLOTS 4094	/* slots below systemd's foreign range */
 
 int uns_create(struct sj_jail *j, sj_error *err);
+int uns_create_inner(struct sj_jail *j, sj_error *err);
 void uns_close(struct sj_jail *j);
 void uns_reap(struct sj_jail *j);
 int uns_enter(const struct sj_jail *j, sj_error *err);
+int uns_become_root(const struct sj_jail *j, sj_error *err);
+
+/* unpriv.c: jails made without root (SJ_MODE_USERNS, SJ_MODE_CONFINE). */
+#define SJ_NOTES_MAX 4
+
+int up_select(struct sj_jail *j, sj_error *err);
+int up_write_maps(struct sj_jail *j, sj_error *err);
+int up_init_prepare(struct sj_jail *j, sj_error *err);
+int up_attach_setns(const struct sj_jail *j, int flags, sj_error *err);
+int up_each_process(const struct sj_jail *j, void (*fn)(int pidfd, pid_t pid, void *arg),
+		    void *arg);
+void up_kill_all(const struct sj_jail *j);
+bool up_owner_ok(const struct sj_jail *j);
+bool up_cgroups_allowed(const struct sj_jail *j);
+void up_note(struct sj_jail *j, const char *fmt, ...) SJ_PRINTF(2, 3);
+
+/* landlock.c: whose domain ll_restrict() makes. */
+enum ll_who {
+	LL_INIT,			/* a user's init: a domain above the jail's */
+	LL_COMMAND,			/* the jail's command (and root's init) */
+	LL_ATTACHED,			/* a command sj_attach() starts */
+};
+
+int ll_abi(void);
+int ll_ports_parse(const char *text, uint16_t **ports, size_t *n, sj_error *err);
+int ll_check(const struct sj_jail *j, sj_error *err);
+int ll_restrict(const struct sj_jail *j, enum ll_who who, sj_error *err);
 
 /* fstab.c: one of the jail's own mounts (mount, mount.fstab) */
 struct sj_mount {
@@ -382,7 +421,7 @@ struct sj_cmd {
 	int console;			/* its console socket, or -1 */
 };
 
-int cmd_confine(const struct sj_jail *j, sj_error *err);
+int cmd_confine(const struct sj_jail *j, enum ll_who who, sj_error *err);
 void cmd_exec(const struct sj_cmd *c, struct sj_report *r) __attribute__((noreturn));
 
 /* init.c */
@@ -460,6 +499,16 @@ struct sj_jail {
 	char wait_reason[160];		/* why the command ended, if the kernel said */
 	long long oom_before;		/* the jail's memory kills at sj_attach(), or -1 */
 	struct oci_state *oci;		/* made from an OCI bundle (oci.h), or NULL */
+
+	/* Made without root (unpriv.c). */
+	int mode;			/* enum sj_mode, 0 until chosen */
+	int mode_asked;			/* sysjail.mode as set, plus 1 (0: not yet) */
+	unsigned nids;			/* ids mapped in an unprivileged jail */
+	uid_t owner;			/* who made it (whose registry it is in) */
+	gid_t owner_gid;
+	bool foreign;			/* another user's, found by root */
+	size_t nnotes;
+	char notes[SJ_NOTES_MAX][SJ_ERROR_MAX];
 };
 
 #pragma GCC visibility pop

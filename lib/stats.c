@@ -110,6 +110,11 @@ static void add(struct collect *c, pid_t pid)
 	c->st->cpu_ticks += p.cpu_ticks;
 }
 
+static void add_descendant(int pidfd SJ_UNUSED, pid_t pid, void *arg)
+{
+	add(arg, pid);
+}
+
 /* A jail's PID namespace, by inode, and where its statistics go. */
 struct nsjail {
 	unsigned long ino;
@@ -139,7 +144,8 @@ static void fill_static(sj_jail *j, struct sj_stats *st)
 
 /*
  * Statistics of N jails in one pass over /proc: a process belongs to the
- * jail whose PID namespace it is in.  A jail that ended meanwhile gets
+ * jail whose PID namespace it is in (to a jail confined in place if it
+ * descends from its init).  A jail that ended meanwhile gets
  * none.  A read-only look: no process is signalled on what is read here.
  */
 int sj_jails_stats(sj_jail **jails, size_t n, struct sj_stats *out, sj_error *err)
@@ -159,6 +165,16 @@ int sj_jails_stats(sj_jail **jails, size_t n, struct sj_stats *out, sj_error *er
 		if (!jails[i]->found || mng_open_init(jails[i], &ignored) < 0)
 			continue;
 		fill_static(jails[i], &out[i]);
+		/* Confined in place, a jail has the host's PID namespace: its
+		 * processes are its init's descendants. */
+		if (jails[i]->mode == SJ_MODE_CONFINE) {
+			struct collect c = { &out[i], 0, false };
+
+			add(&c, jails[i]->init_pid);
+			up_each_process(jails[i], add_descendant, &c);
+			oom |= c.oom;
+			continue;
+		}
 		cg_stats(jails[i], &out[i]);
 		v[nv++] = (struct nsjail){ out[i].ns[0], jails[i]->init_pid, { &out[i], 0, false } };
 	}

@@ -12,6 +12,12 @@
  * namespace, and the kernel refuses it mount(2), interface and route
  * changes, and sethostname(2) whatever the seccomp filter says.  The init
  * joins the namespace last, when everything is built.
+ *
+ * A jail made by a user (SJ_MODE_USERNS) is built the same way one level
+ * down: its init starts in a user namespace of the user's ids (unpriv.c
+ * writes its maps), owner of every other namespace of the jail, and
+ * has the jail's user namespace made inside it (uns_create_inner()), an
+ * identity map of those ids, which it joins last.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -45,28 +51,37 @@ static int holder(void *arg)
 	return 0;
 }
 
-static int write_map(pid_t pid, const char *file, uid_t base, sj_error *err)
+static int write_map(int proc, pid_t pid, const char *file, unsigned inside, uid_t base,
+		     unsigned count, sj_error *err)
 {
 	char path[64], map[64];
+	SJ_AUTOCLOSE int fd = -1;
+	int n;
 
-	snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, file);
-	snprintf(map, sizeof(map), "0 %u %u\n", (unsigned)base, SJ_UID_COUNT);
-	return sj_write_file(path, map, err);
+	snprintf(path, sizeof(path), "%d/%s", (int)pid, file);
+	/* The kernel maps an extent onto one extent of the parent's map: a
+	 * user's (unpriv.c) has one for their own id and one for the rest. */
+	if (inside == 0 && base == 0 && count > 1)
+		n = snprintf(map, sizeof(map), "0 0 1\n1 1 %u\n", count - 1);
+	else
+		n = snprintf(map, sizeof(map), "%u %u %u\n", inside, (unsigned)base, count);
+	fd = openat(proc, path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0 || sj_write_all(fd, map, (size_t)n) < 0)
+		return sj_fail_errno(err, "/proc/%s", path);
+	return 0;
 }
 
-/* Create the jail's user namespace; keep a descriptor of it. */
-int uns_create(struct sj_jail *j, sj_error *err)
+/*
+ * Make a user namespace through a holder process, map COUNT ids from
+ * UID_INSIDE and GID_INSIDE onto BASE, and keep a descriptor of it.
+ */
+static int make_userns(struct sj_jail *j, int proc, unsigned uid_inside, unsigned gid_inside,
+		       uid_t base, unsigned count, sj_error *err)
 {
 	char stack[8192] __attribute__((aligned(16)));
 	pid_t pid, self = getpid();
 	char path[64];
 	int r = 0;
-
-	j->userns_fd = -1;
-	if (!j->cfg.userns && !(j->oci && oci_ns_new(j, CLONE_NEWUSER)))
-		return 0;
-	if (j->cfg.userns)
-		j->uid_base = SJ_UID_BASE + (uid_t)j->reg.slot * SJ_UID_COUNT;
 
 	/* CLONE_VM: nothing to copy; no exit signal: the caller's SIGCHLD
 	 * handling is not disturbed. */
@@ -75,14 +90,14 @@ int uns_create(struct sj_jail *j, sj_error *err)
 		return sj_fail_errno(err, "creating the user namespace");
 	/* A bundle's maps are its own (linux.uidMappings, gidMappings). */
 	if (j->oci ? oci_userns_maps(j, pid, err) < 0
-		   : write_map(pid, "uid_map", j->uid_base, err) < 0 ||
-		     write_map(pid, "gid_map", j->uid_base, err) < 0) {
+		   : write_map(proc, pid, "uid_map", uid_inside, base, count, err) < 0 ||
+		     write_map(proc, pid, "gid_map", gid_inside, base, count, err) < 0) {
 		r = -1;
 	} else {
-		snprintf(path, sizeof(path), "/proc/%d/ns/user", (int)pid);
-		j->userns_fd = open(path, O_RDONLY | O_CLOEXEC);
+		snprintf(path, sizeof(path), "%d/ns/user", (int)pid);
+		j->userns_fd = openat(proc, path, O_RDONLY | O_CLOEXEC);
 		if (j->userns_fd < 0)
-			r = sj_fail_errno(err, "%s", path);
+			r = sj_fail_errno(err, "/proc/%s", path);
 	}
 	/* Reaped later (uns_reap()): waiting for it to die here would
 	 * cost a wake-up of its CPU for nothing. */
@@ -95,6 +110,41 @@ int uns_create(struct sj_jail *j, sj_error *err)
 	return r;
 }
 
+/* Create the jail's user namespace; keep a descriptor of it. */
+int uns_create(struct sj_jail *j, sj_error *err)
+{
+	SJ_AUTOCLOSE int proc = -1;
+
+	j->userns_fd = -1;
+	if (j->mode != SJ_MODE_ROOT)
+		return 0;
+	if (!j->cfg.userns && !(j->oci && oci_ns_new(j, CLONE_NEWUSER)))
+		return 0;
+	if (j->cfg.userns)
+		j->uid_base = SJ_UID_BASE + (uid_t)j->reg.slot * SJ_UID_COUNT;
+	proc = open("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (proc < 0)
+		return sj_fail_errno(err, "/proc");
+	return make_userns(j, proc, 0, 0, j->uid_base, SJ_UID_COUNT, err);
+}
+
+/*
+ * For a user's jail, in the user namespace of the user's ids (joined by
+ * a helper of the creator, unpriv.c): the jail's own, which owns
+ * nothing.  The same ids, or with sysjail.keep_uid the user's own uid
+ * and gid alone, as on the host.
+ */
+int uns_create_inner(struct sj_jail *j, sj_error *err)
+{
+	SJ_AUTOCLOSE int proc = open("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC);
+
+	j->userns_fd = -1;
+	if (proc < 0)
+		return sj_fail_errno(err, "/proc");
+	if (j->cfg.keep_uid)
+		return make_userns(j, proc, (unsigned)j->owner, (unsigned)j->owner_gid, 0, 1, err);
+	return make_userns(j, proc, 0, 0, 0, j->nids, err);
+}
 /* Reap the holder process, if it is not reaped yet. */
 void uns_reap(struct sj_jail *j)
 {
@@ -123,10 +173,24 @@ int uns_enter(const struct sj_jail *j, sj_error *err)
 		return 0;
 	if (setns(j->userns_fd, CLONE_NEWUSER) < 0)
 		return sj_fail_errno(err, "joining the jail's user namespace");
+	return uns_become_root(j, err);
+}
+
+/*
+ * In the jail's user namespace: become its root (uid and gid 0, no
+ * supplementary groups), or, with sysjail.keep_uid, stay the user.
+ */
+int uns_become_root(const struct sj_jail *j, sj_error *err)
+{
+	if (j->cfg.keep_uid)
+		return 0;
 	/* Our ids are unmapped in the new namespace until we set them. */
 	if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)
 		return sj_fail_errno(err, "becoming the jail's root");
-	if (setgroups(0, NULL) < 0)
+	/* A user's single-id map is written with setgroups(2) denied, as
+	 * the kernel requires: the user's groups stay, unmapped, as they
+	 * were on the host. */
+	if (setgroups(0, NULL) < 0 && !(errno == EPERM && j->mode == SJ_MODE_USERNS))
 		return sj_fail_errno(err, "dropping supplementary groups");
 	return 0;
 }

@@ -237,6 +237,10 @@ static int create(sj_jail *j, const struct opts *o, sj_error *err)
 
 	if (sj_create(j, err) < 0)
 		return -1;
+	/* What the user got, when it is not what they may expect: the mode
+	 * of a jail made without root and why, a limit not applied. */
+	for (size_t i = 0; !o->quiet && sj_jail_note(j, i); i++)
+		fprintf(stderr, "jail: note: %s\n", sj_jail_note(j, i));
 	if (o->print_jid) {
 		printf("%d\n", sj_jail_jid(j));
 		fflush(stdout);

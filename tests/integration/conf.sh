@@ -124,6 +124,7 @@ test_stop_timeout() {
 }
 
 test_system_user_and_clean_environment() {
+	needs_root "exec.system_user runs host commands as another user"
 	conf <<-EOF
 	exec.clean;
 	exec.system_user = nobody;

@@ -245,7 +245,11 @@ test_proc_and_sys_knobs_readonly() {
 	done
 	capture "$JAIL" "$ROOT" h /bin/sjprobe read /proc/keys
 	expect_eq "$out" "ok " "/proc/keys is masked"
-	# The same holds without a user namespace, where root is uid 0.
+}
+
+# The same holds without a user namespace, where root is uid 0.
+test_proc_knobs_readonly_without_userns() {
+	needs_root "a jail without a user namespace is root's (a user's is confined in place)"
 	capture "$JAIL" -c path="$ROOT" host.hostname=h sysjail.userns=false \
 		command=/bin/sjprobe write /proc/sys/kernel/core_pattern x
 	expect_eq "$out" "err EROFS" "core_pattern without a user namespace"
@@ -264,6 +268,7 @@ command_pid() {
 
 test_jail_root_is_not_host_root() {
 	local pid cmd uid
+	needs_root "a user's jail's root is the user (jail(8), PRIVILEGE)"
 	capture "$JAIL" "$ROOT" h /bin/sjprobe id
 	expect_eq "$out" "ok uid=0 gid=0 euid=0" "ids inside"
 	"$JAIL" "$ROOT" h /bin/sjprobe sleep 5 &
@@ -277,6 +282,7 @@ test_jail_root_is_not_host_root() {
 
 test_two_jails_get_different_id_ranges() {
 	local a b pa pb ua ub
+	needs_root "uid ranges of their own are for root's jails"
 	"$JAIL" "$ROOT" h /bin/sjprobe sleep 5 &
 	a=$!
 	defer "kill_jail $a"
@@ -291,6 +297,7 @@ test_two_jails_get_different_id_ranges() {
 }
 
 test_idmapped_root() {
+	needs_root "idmapped mounts need root; a user's files are their jail's root's"
 	capture "$JAIL" "$ROOT" h /bin/sjprobe stat /bin/busybox
 	expect_match "$out" "^ok uid=0 gid=0 " "the jail's files as the jail sees them"
 	capture "$JAIL" "$ROOT" h /bin/sjprobe write /tmp/made-in-jail hello

@@ -1,11 +1,16 @@
 # lib.sh: what every integration test file sources.
 #
 # A test file defines functions test_NAME and ends with run_tests.  Each
-# test runs as root against real jails, in a subshell with a time limit;
+# test runs against real jails, in a subshell with a time limit;
 # it passes only if it returns 0 AND leaves nothing behind: no new mount
 # on the host, no jail process, no network namespace, no live registry
 # entry.  Whatever a test starts it registers with `defer`, and the
 # deferred commands run when the test ends, however it ends.
+#
+# The files run twice: as root, and as an unprivileged user (tests/run.sh
+# makes one), where jails are a user's (jail(8), PRIVILEGE).  A test that
+# needs root says so with `needs_root WHY`, and is skipped in the
+# unprivileged pass with that reason.
 #
 # Environment: SJ_BUILD (the build directory), SJ_SRC (the source tree).
 set -u
@@ -16,7 +21,11 @@ PROBE32=$SJ_BUILD/tests/probe/sjprobe32
 TEST_TIMEOUT=${TEST_TIMEOUT:-120}
 
 # Our own registry, so tests never see (or touch) the machine's jails.
-export SYSJAIL_RUNDIR=/run/sysjail-tests.$$
+if [ "$(id -u)" = 0 ]; then
+	export SYSJAIL_RUNDIR=/run/sysjail-tests.$$
+else
+	export SYSJAIL_RUNDIR=/tmp/sysjail-tests.$(id -u).$$
+fi
 # Our own parent cgroup (sysjail.cgroup), removed when we end: the tests'
 # jails' groups are never among the machine's jails'.
 export SYSJAIL_CGROUP=sysjail-tests-$$
@@ -35,7 +44,10 @@ lib_cleanup() {
 		cut -d/ -f3); do
 		grep -qx "$p" <<<"$_jails_before" || kill -KILL "$p" 2>/dev/null
 	done
-	rm -rf "$WORK"
+	# A user's jails leave files of the user's other ids (/etc/subuid),
+	# which only the jail's root may remove.
+	rm -rf "$WORK" 2>/dev/null ||
+		{ [ -x "$JAIL" ] && "$JAIL" -q / h /bin/rm -rf "$WORK"; }
 	rm -rf "$SYSJAIL_RUNDIR"
 	# Our parent cgroup in each hierarchy, and what a test left in it
 	# (that test failed already), once the processes killed above are gone.
@@ -52,10 +64,18 @@ lib_cleanup() {
 }
 trap lib_cleanup EXIT
 
-if [ "$(id -u)" != 0 ]; then
-	echo "skip - all: integration tests run jails as root; run them as root"
-	exit 0
-fi
+# In a test: skip it, saying why, unless run as root.
+needs_root() {
+	[ "$(id -u)" = 0 ] && return 0
+	echo "SKIP: needs root: $*"
+	exit 77
+}
+
+# A file every test of which needs root says so once, before its tests:
+# in the unprivileged pass each is skipped with that reason.
+file_needs_root() {
+	_file_needs_root=$*
+}
 
 # In a test: stop the test with a reason.
 fail() {
@@ -155,7 +175,9 @@ make_root() {
 	jailuser:x:1000:
 	staff:x:50:jailuser
 	EOF
-	chown 1000:1000 "$dir"/home/jailuser
+	# A user cannot give files away (their jail's root can).
+	[ "$(id -u)" = 0 ] && chown 1000:1000 "$dir"/home/jailuser
+	return 0
 }
 
 # What a jail could leave on the host.
@@ -236,7 +258,9 @@ run_one() {
 	fi
 
 	local name=${t#test_}
-	if [ $rc -ne 0 ]; then
+	if [ $rc -eq 77 ] && grep -q '^SKIP: ' "$out"; then
+		echo "skip - $name: $(grep -m1 '^SKIP: ' "$out" | cut -c7-)"
+	elif [ $rc -ne 0 ]; then
 		local why
 		why=$(grep -m1 '^FAIL: ' "$out" | cut -c7-)
 		[ $rc -ge 124 ] && [ -z "$why" ] && why="timed out or killed (status $rc)"
@@ -257,6 +281,10 @@ run_tests() {
 	local t
 	for t in $(declare -F | awk '{print $3}' | grep '^test_'); do
 		[ -n "${SJ_TESTS:-}" ] && ! grep -Eq -- "$SJ_TESTS" <<<"${t#test_}" && continue
+		if [ -n "${_file_needs_root:-}" ] && [ "$(id -u)" != 0 ]; then
+			echo "skip - ${t#test_}: needs root: $_file_needs_root"
+			continue
+		fi
 		run_one "$t"
 	done
 }

@@ -3,6 +3,7 @@
 # under the harness's own parent group ($SYSJAIL_CGROUP), which the
 # harness checks is left empty after each test and removes at the end.
 . "$SJ_SRC/tests/integration/lib.sh"
+file_needs_root "a user's jail has no cgroups of its own (none is delegated to users here)"
 make_root "$ROOT"
 JLS=$SJ_BUILD/jls
 JEXEC=$SJ_BUILD/jexec

@@ -9,6 +9,7 @@
 #
 # Nothing is ever sent on the machine's own interfaces.
 . "$SJ_SRC/tests/integration/lib.sh"
+file_needs_root "a jail's addresses and the test's network namespaces need root"
 make_root "$ROOT"
 for c in ip nc httpd ping readlink grep; do
 	ln -sf busybox "$ROOT/bin/$c"

@@ -7,6 +7,7 @@
 # process, mount, directory and cgroup a test makes is removed when it
 # ends, however it ends; the private containerd is stopped by its pid.
 . "$SJ_SRC/tests/integration/lib.sh"
+file_needs_root "podman, containerd and the OCI runtime run as root here"
 SJRUN=$SJ_BUILD/sjrun
 JLS=$SJ_BUILD/jls
 JEXEC=$SJ_BUILD/jexec

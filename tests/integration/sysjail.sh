@@ -122,6 +122,7 @@ test_chdir_and_env() {
 }
 
 test_uid_gid() {
+	needs_root "checks root's uid range on the host"
 	mkdir -p "$WORK/owned"
 	chmod 777 "$WORK/owned"
 	capture sj --uid 1000 --gid 50 --bind "$WORK/owned" /owned -- \
@@ -211,6 +212,7 @@ alive() {
 
 test_die_with_parent() {
 	local tool init
+	needs_root "finds the jail's init by root's uid range"
 	"$SYSJAIL" --path "$ROOT" --die-with-parent -n dwp -- /bin/sleep 60 &
 	tool=$!
 	defer "kill_jail $tool"
@@ -295,6 +297,7 @@ test_print_config_runs_the_same() {
 }
 
 test_generic_parameters() {
+	needs_root "--log-denied's audit process runs as nobody, which only root can make"
 	capture sj --exec.prestart='/bin/echo from exec.prestart' -- /bin/true
 	expect_eq "$out" "from exec.prestart" "--exec.prestart"
 	# The filter lets it through (nothing logged); the kernel refuses a
@@ -313,6 +316,7 @@ log_line() {
 }
 
 test_log_denied_x86_64() {
+	needs_root "--log-denied's audit process runs as nobody, which only root can make"
 	capture sj --log-denied="$WORK/denied.log" -n audited -- /bin/sh -c \
 		'/bin/sjprobe syscall mount s:none s:/tmp s:tmpfs 0 0; /bin/sjprobe syscall socket 17 3 0;
 		 /bin/sjprobe syscall getppid'
@@ -327,6 +331,7 @@ test_log_denied_x86_64() {
 }
 
 test_log_denied_i386() {
+	needs_root "--log-denied's audit process runs as nobody, which only root can make"
 	[ -x "$PROBE32" ] || fail "no 32-bit probe (gcc-multilib)"
 	capture sj --log-denied -- /bin/sh -c \
 		'/bin/sjprobe32 syscall mount s:none s:/tmp s:tmpfs 0 0; /bin/sjprobe int80 reboot 0 0 0 0'
@@ -339,6 +344,7 @@ test_log_denied_i386() {
 
 test_log_denied_never_grants() {
 	local tool audit
+	needs_root "--log-denied's audit process runs as nobody, which only root can make"
 	# The audit process gone, what the filter refuses fails still.
 	"$SYSJAIL" --path "$ROOT" --log-denied="$WORK/gone.log" -o "$WORK/gone.out" -- /bin/sh -c \
 		'sleep 1; /bin/sjprobe syscall mount s:none s:/tmp s:tmpfs 0 0' &
@@ -454,6 +460,7 @@ test_example_server() {
 
 test_library_installed() {
 	local dest=$WORK/inst prefix libdir pc syms
+	needs_root "meson install writes into the build directory, root's"
 	DESTDIR=$dest meson install -C "$SJ_BUILD" --no-rebuild --quiet >/dev/null 2>&1 ||
 		fail "meson install failed"
 	prefix=$(meson introspect "$SJ_BUILD" --buildoptions | python3 -c \

@@ -26,6 +26,9 @@
 #include <sys/ptrace.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
+#include <netinet/in.h>
+#include <stddef.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <termios.h>
@@ -112,6 +115,25 @@ static int cmd_read(const char *path)
 {
 	char buf[256];
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return result(-1);
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n < 0)
+		return result(-1);
+	buf[n] = '\0';
+	buf[strcspn(buf, "\n")] = '\0';
+	printf("ok %s\n", buf);
+	return 0;
+}
+
+/* Read NAME relative to descriptor FD: a descriptor from outside. */
+static int cmd_readat(int dirfd, const char *name)
+{
+	char buf[256];
+	int fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC);
 	ssize_t n;
 
 	if (fd < 0)
@@ -304,15 +326,104 @@ static int cmd_ptrace(pid_t pid)
 	return result(r);
 }
 
+/* An abstract unix socket's address: "\0NAME". */
+static socklen_t abstract_addr(struct sockaddr_un *a, const char *name)
+{
+	memset(a, 0, sizeof(*a));
+	a->sun_family = AF_UNIX;
+	snprintf(a->sun_path + 1, sizeof(a->sun_path) - 1, "%s", name);
+	return (socklen_t)(offsetof(struct sockaddr_un, sun_path) + 1 + strlen(name));
+}
+
+/* Listen on abstract socket NAME for SECS seconds, accepting; "ready" first. */
+static int cmd_abstract_listen(const char *name, int secs)
+{
+	struct sockaddr_un a;
+	socklen_t len = abstract_addr(&a, name);
+	int s = socket(AF_UNIX, SOCK_STREAM, 0);
+
+	if (s < 0 || bind(s, (struct sockaddr *)&a, len) < 0 || listen(s, 8) < 0)
+		return result(-1);
+	printf("ready\n");
+	alarm((unsigned)secs);
+	for (;;) {
+		int c = accept(s, NULL, NULL);
+
+		if (c >= 0)
+			close(c);
+	}
+}
+
+static int cmd_abstract_connect(const char *name)
+{
+	struct sockaddr_un a;
+	socklen_t len = abstract_addr(&a, name);
+	int s = socket(AF_UNIX, SOCK_STREAM, 0);
+
+	if (s < 0)
+		return result(-1);
+	return result(connect(s, (struct sockaddr *)&a, len));
+}
+
+/* TCP on 127.0.0.1: bind PORT, or connect to PORT. */
+static int cmd_tcp(const char *what, int port)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port),
+				 .sin_addr = { htonl(INADDR_LOOPBACK) } };
+	int s = socket(AF_INET, SOCK_STREAM, 0);
+
+	if (s < 0)
+		return result(-1);
+	if (!strcmp(what, "bind"))
+		return result(bind(s, (struct sockaddr *)&a, sizeof(a)));
+	return result(connect(s, (struct sockaddr *)&a, sizeof(a)));
+}
+
+static int write_self(const char *file, const char *text)
+{
+	int fd = open(file, O_WRONLY);
+	ssize_t n = fd < 0 ? -1 : write(fd, text, strlen(text));
+
+	if (fd >= 0)
+		close(fd);
+	return n < 0 ? -1 : 0;
+}
+
+/*
+ * Run ARGV where the kernel refuses user namespaces, as a distribution
+ * that turns them off would: in a user namespace of our own (our ids
+ * alone, no privilege on the host), whose user.max_user_namespaces is 0
+ * for it and all it starts.  Nothing outside changes.
+ */
+static int cmd_no_userns(char **argv)
+{
+	unsigned uid = getuid(), gid = getgid();
+	char map[64];
+
+	snprintf(map, sizeof(map), "%u %u 1", uid, uid);
+	if (unshare(CLONE_NEWUSER) < 0 || write_self("/proc/self/setgroups", "deny") < 0 ||
+	    write_self("/proc/self/uid_map", map) < 0)
+		return result(-1);
+	snprintf(map, sizeof(map), "%u %u 1", gid, gid);
+	if (write_self("/proc/self/gid_map", map) < 0 ||
+	    write_self("/proc/sys/user/max_user_namespaces", "0") < 0)
+		return result(-1);
+	execvp(argv[0], argv);
+	return result(-1);
+}
+
 static const char usage_text[] =
 	"usage: sjprobe syscall NAME [ARG...]    (ARG: number or s:string)\n"
 	"       sjprobe int80 NAME [ARG...]      (the i386 entry, from a 64-bit probe)\n"
 	"       sjprobe ps | fds | id | caps | orphan | sigwait\n"
 	"       sjprobe kill PID [SIG] | ptrace PID\n"
-	"       sjprobe read PATH | write PATH TEXT | stat PATH | ls PATH\n"
+	"       sjprobe read PATH | readat FD NAME | write PATH TEXT | stat PATH | ls PATH\n"
 	"       sjprobe chroot-escape PATH | tiocsti [FD] | exit CODE | sleep SECS\n"
 	"       sjprobe hog MIB\n"
-	"       sjprobe bind ADDRESS [PORT [freebind]]\n";
+	"       sjprobe bind ADDRESS [PORT [freebind]]\n"
+	"       sjprobe abstract-listen NAME SECS | abstract-connect NAME\n"
+	"       sjprobe tcp bind|connect PORT       (127.0.0.1)\n"
+	"       sjprobe no-userns COMMAND [ARG...]  (user namespaces refused)\n";
 
 int main(int argc, char **argv)
 {
@@ -339,8 +450,18 @@ int main(int argc, char **argv)
 		return result(kill(atoi(argv[2]), argc > 3 ? atoi(argv[3]) : 0));
 	if (!strcmp(c, "ptrace") && argc > 2)
 		return cmd_ptrace(atoi(argv[2]));
+	if (!strcmp(c, "abstract-listen") && argc > 3)
+		return cmd_abstract_listen(argv[2], atoi(argv[3]));
+	if (!strcmp(c, "abstract-connect") && argc > 2)
+		return cmd_abstract_connect(argv[2]);
+	if (!strcmp(c, "tcp") && argc > 3)
+		return cmd_tcp(argv[2], atoi(argv[3]));
+	if (!strcmp(c, "no-userns") && argc > 2)
+		return cmd_no_userns(argv + 2);
 	if (!strcmp(c, "read") && argc > 2)
 		return cmd_read(argv[2]);
+	if (!strcmp(c, "readat") && argc > 3)
+		return cmd_readat(atoi(argv[2]), argv[3]);
 	if (!strcmp(c, "write") && argc > 3)
 		return cmd_write(argv[2], argv[3]);
 	if (!strcmp(c, "stat") && argc > 2)

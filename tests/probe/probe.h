@@ -15,7 +15,8 @@
 	X(socket) X(socketpair) X(ioctl) X(fsopen) X(fsconfig) X(fsmount) \
 	X(fspick) X(move_mount) X(open_tree) X(mount_setattr) X(getppid) \
 	X(getpid) X(lookup_dcookie) X(vhangup) X(iopl) X(ioperm) X(modify_ldt) \
-	X(syslog) X(fanotify_init) X(uselib) X(chroot) X(kill) X(nfsservctl)
+	X(syslog) X(fanotify_init) X(uselib) X(chroot) X(kill) X(nfsservctl) \
+	X(msgget) X(mq_open)
 
 /* The i386 ABI's own. */
 #define PROBE_I386_SYSCALLS(X) \

@@ -129,6 +129,7 @@ static struct sj_jail *jail(int jid, pid_t init, ...)
 
 	snprintf(root, sizeof(root), "%s/root", tmpdir);
 	j->cg_fake = root;
+	j->mode = SJ_MODE_ROOT;		/* root's jail: cgroups of its own */
 	j->reg.jid = jid;
 	j->init_pid = init;
 	va_start(ap, init);

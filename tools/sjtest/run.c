@@ -67,6 +67,7 @@ struct env {
 	char stage[PATH_MAX];		/* inside the root, on the host */
 	char stage_view[PATH_MAX];	/* the stage as the helper sees it */
 	bool root_is_ours;
+	bool confined;			/* the jail will be confined in place */
 	struct sjt_fixtures fx;
 	bool fx_made;
 };
@@ -193,6 +194,33 @@ static int make_jail(struct env *e, sj_error *err)
 	return 0;
 }
 
+/*
+ * How the jail will be made: confined in place (a user's, where user
+ * namespaces are refused), it sees the host's tree, not its root, and
+ * shares the host's processes.  Once its path is set.
+ */
+static int plan_jail(struct env *e, sj_error *err)
+{
+	char msg[SJ_ERROR_MAX], helper[] = HELPER_NAME;
+	char *argv[] = { helper, NULL };
+	int mode;
+
+	if (e->o->control)
+		return 0;
+	/* The command is the helper, set when it is known (start_jailed). */
+	if (sj_jail_set_command(e->j, argv, err) < 0)
+		return -1;
+	mode = sj_jail_plan(e->j, err);
+	if (!mode)
+		return -1;
+	e->confined = mode == SJ_MODE_CONFINE;
+	for (size_t i = 0; sj_jail_note(e->j, i); i++) {
+		snprintf(msg, sizeof(msg), "%s", sj_jail_note(e->j, i));
+		fprintf(stderr, "sjtest: note: %s\n", msg);
+	}
+	return 0;
+}
+
 static void free_jail(struct env *e)
 {
 	sj_jail_free(e->j);
@@ -284,6 +312,10 @@ static int make_stage(struct env *e, sj_error *err)
 	char tmp[PATH_MAX + 8];
 	bool whole_host = strcmp(e->root, "/") == 0;
 
+	/* Confined in place, the jail sees the host's tree: the stage is
+	 * where it is on the host. */
+	if (plan_jail(e, err) < 0)
+		return -1;
 	if (path_fmt(err, e->stage, sizeof(e->stage), "%s/.sjtest.XXXXXX",
 		     whole_host ? "/var/tmp" : e->root) < 0)
 		return -1;
@@ -291,7 +323,7 @@ static int make_stage(struct env *e, sj_error *err)
 		return sjt_fail_errno(err, "making sjtest's directory in the jail's root %s",
 				      e->root);
 	snprintf(e->stage_view, sizeof(e->stage_view), "%s",
-		 whole_host ? e->stage : e->stage + strlen(e->root));
+		 whole_host || e->confined ? e->stage : e->stage + strlen(e->root));
 	if (chmod(e->stage, 0755) < 0)
 		return sjt_fail_errno(err, "%s", e->stage);
 	for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
@@ -314,8 +346,11 @@ static int make_stage(struct env *e, sj_error *err)
 	 * may reach it, and run setuid it only ever prints its euid.  A jail
 	 * of the whole host sees the host's ids unmapped (group 65534 is not
 	 * its 65534): there, everyone may.  chmod after chown, which clears
-	 * the setuid bit.
+	 * the setuid bit.  Only root can make one: run by a user, sjtest
+	 * has its probe say so.
 	 */
+	if (geteuid() != 0)
+		return 0;
 	snprintf(path, sizeof(path), "%s/suid", e->stage);
 	if (mkdir(path, 0700) < 0 || chown(path, 0, 65534) < 0 ||
 	    chmod(path, whole_host ? 0755 : 0750) < 0)
@@ -380,8 +415,9 @@ static void remove_fixtures(struct env *e)
 
 /*
  * The jail's resource limit WHAT ("processes", or "memory" in MiB): -1
- * when the jail sets none, and the resource probes then say so instead
- * of proving only their own bound.
+ * when the jail sets none (a user's jail has no cgroups, so none), and
+ * the resource probes then say so instead of proving only their own
+ * bound.
  */
 static long jail_limit(struct env *e, const char *what)
 {
@@ -390,6 +426,8 @@ static long jail_limit(struct env *e, const char *what)
 	sj_error err;
 	long long n;
 
+	if (sj_jail_mode(e->j) != SJ_MODE_ROOT)
+		return -1;
 	if (sj_jail_get(e->j, memory ? "sysjail.memory" : "sysjail.maxproc", v, sizeof(v),
 			&err) < 0 || strcmp(v, "unlimited") == 0)
 		return -1;
@@ -483,6 +521,7 @@ static int helper_argv(struct env *e, struct argv *a, sj_error *err)
 		    sj_jail_get(e->j, "ip6", m6, sizeof(m6), err) < 0)
 			return -1;
 		r |= add(a, "net-inherit=%d", !strcmp(m4, "inherit") && !strcmp(m6, "inherit"));
+		r |= add(a, "confined=%d", e->confined);
 		r |= add(a, "max-procs=%ld", jail_limit(e, "processes"));
 		r |= add(a, "max-memory-mib=%ld", jail_limit(e, "memory"));
 	}

@@ -65,6 +65,11 @@ void probe_chroot_fchdir_escape(const struct ctx *c, struct result *r)
 	if (!have_marker(c, r))
 		return;
 	fd = SC(c, open, U(slash), O_RDONLY | O_DIRECTORY);
+	/* Confined in place, the host's root is outside the jail's view. */
+	if (fd < 0 && c->confined && errno == EACCES) {
+		held(r, "open /: EACCES");
+		return;
+	}
 	if (fd < 0) {
 		failed(r, "open /: %s", ename(errno));
 		return;

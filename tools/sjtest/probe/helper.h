@@ -50,6 +50,7 @@ struct ctx {
 	/* The jail's parameters that decide whether a probe applies. */
 	bool allow_raw_sockets, allow_set_hostname, allow_sysvipc;
 	bool net_inherit;
+	bool confined;			/* confined in place: the host's PIDs */
 	bool jail_addrs;		/* its network namespace has addresses */
 	long max_procs, max_memory_mib;	/* -1: the jail sets none */
 	/* Descriptors open when we started, other than 0, 1 and 2. */
@@ -72,6 +73,12 @@ void failed(struct result *r, const char *fmt, ...) __attribute__((format(printf
 const char *ename(int e);
 /* Held with errno's name, as the call that was refused left it. */
 void held_errno(struct result *r);
+/*
+ * In a jail confined in place, which shares the host's processes (its
+ * Landlock domain keeps it from signalling and tracing them): true, and
+ * R not applicable, for a probe of whether it can see them.
+ */
+bool shares_host_pids(const struct ctx *c, struct result *r);
 /* Reached, but the jail's parameter PARAM allows it: not applicable. */
 void allowed_by(struct result *r, bool allowed, const char *param);
 

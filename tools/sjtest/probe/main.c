@@ -82,6 +82,15 @@ void held_errno(struct result *r)
 	held(r, "%s", ename(errno));
 }
 
+bool shares_host_pids(const struct ctx *c, struct result *r)
+{
+	if (!c->confined)
+		return false;
+	not_applicable(r, "the jail is confined in place: it shares the host's process IDs; "
+		       "Landlock keeps it from signalling and tracing their processes");
+	return true;
+}
+
 void allowed_by(struct result *r, bool allowed, const char *param)
 {
 	char what[sizeof(r->detail)];
@@ -170,6 +179,7 @@ static const struct arg {
 	A("allow.set_hostname", A_BOOL, allow_set_hostname),
 	A("allow.sysvipc", A_BOOL, allow_sysvipc),
 	A("net-inherit", A_BOOL, net_inherit),
+	A("confined", A_BOOL, confined),
 	A("max-procs", A_LONG, max_procs),
 	A("max-memory-mib", A_LONG, max_memory_mib),
 #undef A
@@ -344,7 +354,8 @@ static int run(int argc, char **argv)
 	argv += i;
 	signal(SIGPIPE, SIG_IGN);
 	c.has_int80 = probe_int80_entry();
-	c.jail_addrs = !c.control && !c.net_inherit && has_own_address();
+	/* Confined in place, the addresses seen are the host's. */
+	c.jail_addrs = !c.control && !c.net_inherit && !c.confined && has_own_address();
 
 	for (size_t k = 0; k < sizeof(probes) / sizeof(probes[0]); k++) {
 		const struct probe *p = &probes[k];

@@ -174,6 +174,11 @@ void probe_bind_freebind(const struct ctx *c, struct result *r)
 		return;
 	}
 	s = SC(c, socket, AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	/* Confined in place, the filter refuses IP sockets but TCP's. */
+	if (s < 0 && c->confined && (errno == EPERM || errno == EACCES)) {
+		held_errno(r);
+		return;
+	}
 	if (s < 0) {
 		failed(r, "socket: %s", ename(errno));
 		return;

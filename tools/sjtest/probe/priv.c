@@ -47,7 +47,8 @@ static uint64_t documented_caps(const struct ctx *c)
 	};
 	uint64_t set = 0;
 
-	if (c->control)
+	/* Outside a jail, or confined in place: no root, no capability. */
+	if (c->control || c->confined)
 		return 0;
 	for (size_t i = 0; i < sizeof(kept) / sizeof(kept[0]); i++)
 		set |= 1ull << kept[i];
@@ -74,14 +75,19 @@ void probe_capabilities_left(const struct ctx *c, struct result *r)
 	for (int i = 0; i < 2; i++)
 		have |= (uint64_t)(d[i].effective | d[i].permitted | d[i].inheritable) << (32 * i);
 	for (int cap = 0; cap < 64; cap++) {
-		if (prctl(PR_CAPBSET_READ, cap, 0, 0, 0) > 0)
+		/* A user's bounding set, which a user cannot shrink, grants
+		 * nothing to a process that holds no capability and has
+		 * no_new_privs: confined in place, it is not counted. */
+		if (prctl(PR_CAPBSET_READ, cap, 0, 0, 0) > 0 &&
+		    !(c->confined && geteuid() != 0 && prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0) == 1))
 			have |= 1ull << cap;
 		if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_IS_SET, cap, 0, 0) > 0)
 			have |= 1ull << cap;
 	}
 	extra = have & ~documented_caps(c);
 	if (!extra) {
-		held(r, "none beyond the jail's documented set");
+		held(r, c->confined ? "none: confined in place, the jail has no capability"
+				    : "none beyond the jail's documented set");
 		return;
 	}
 	/* The ones that matter most first. */
@@ -161,12 +167,17 @@ void probe_setuid_binary(const struct ctx *c, struct result *r)
 	pid_t pid;
 
 	if (geteuid() != 0) {
-		not_applicable(r, "the helper runs as uid %u (exec.jail_user), not the jail's "
-			       "root: it cannot become the user the setuid copy is for",
-			       (unsigned)geteuid());
+		not_applicable(r, "the helper runs as uid %u (%s), not the jail's root: it cannot "
+			       "become the user the setuid copy is for", (unsigned)geteuid(),
+			       c->confined ? "confined in place, as the user" : "exec.jail_user");
 		return;
 	}
 	snprintf(path, sizeof(path), "%s/suid/sjtest-probe", c->stage);
+	if (access(path, F_OK) < 0 && errno == ENOENT && !c->control) {
+		not_applicable(r, "sjtest runs as a user: only root can make the setuid-root "
+			       "copy");
+		return;
+	}
 	if (pipe2(fds, O_CLOEXEC) < 0) {
 		failed(r, "pipe: %s", ename(errno));
 		return;

@@ -76,6 +76,8 @@ void probe_proc_pid_host(const struct ctx *c, struct result *r)
 	char *path = low_str("/proc/%d", (int)c->host_pid);
 	struct statx *st = low(sizeof(*st));
 
+	if (shares_host_pids(c, r))
+		return;
 	if (SC(c, statx, I(AT_FDCWD), U(path), 0, STATX_BASIC_STATS, U(st)) == 0)
 		reached(r, "%s exists", path);
 	else
@@ -84,8 +86,11 @@ void probe_proc_pid_host(const struct ctx *c, struct result *r)
 
 void probe_pidfd_open_host(const struct ctx *c, struct result *r)
 {
-	long fd = SC(c, pidfd_open, I(c->host_pid), 0);
+	long fd;
 
+	if (shares_host_pids(c, r))
+		return;
+	fd = SC(c, pidfd_open, I(c->host_pid), 0);
 	if (fd >= 0) {
 		SC(c, close, I(fd));
 		reached(r, "a pidfd of host pid %d", (int)c->host_pid);
@@ -97,8 +102,11 @@ void probe_pidfd_open_host(const struct ctx *c, struct result *r)
 /* Without O_ASYNC nothing is ever sent; F_SETOWN alone resolves the pid. */
 void probe_fsetown_host_process(const struct ctx *c, struct result *r)
 {
-	int s = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	int s;
 
+	if (shares_host_pids(c, r))
+		return;
+	s = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	if (s < 0) {
 		failed(r, "socket: %s", ename(errno));
 		return;

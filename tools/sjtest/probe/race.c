@@ -330,6 +330,12 @@ void probe_race_connect_loopback(const struct ctx *c, struct result *r)
 	if (shares_host_network(c, r))
 		return;
 	l = own_listener(c, &mine);
+	/* Confined in place, Landlock lets the jail bind no port but its
+	 * own (sysjail.tcp.bind): the race needs one of its own. */
+	if (l < 0 && c->confined && errno == EACCES) {
+		not_applicable(r, "confined in place, the jail may not listen (sysjail.tcp.bind)");
+		return;
+	}
 	if (l < 0 || pthread_create(&t, NULL, acceptor, &l) != 0) {
 		failed(r, "the jail's own listener: %s", ename(errno));
 		return;
