@@ -139,7 +139,8 @@ static int become_user(const struct sj_cmd *c, struct sj_cred *cred, sj_error *e
 	return 0;
 }
 
-static void report(struct sj_report *r, int stage, const sj_error *err)
+/* Report a failure at STAGE, ERR's, to whoever waits for the command. */
+void cmd_report(struct sj_report *r, int stage, const sj_error *err)
 {
 	r->stage = stage;
 	r->errnum = err->errnum;
@@ -210,9 +211,9 @@ void cmd_exec(const struct sj_cmd *c, struct sj_report *r)
 	execvp(c->argv[0], c->argv);
 
 	sj_fail_errno(&err, "%s", c->argv[0]);
-	report(r, SJ_REPORT_EXEC, &err);
+	cmd_report(r, SJ_REPORT_EXEC, &err);
 	_exit(err.errnum == ENOENT ? SJ_EXIT_NOTFOUND : SJ_EXIT_NOEXEC);
 fail:
-	report(r, SJ_REPORT_SETUP, &err);
+	cmd_report(r, SJ_REPORT_SETUP, &err);
 	_exit(SJ_EXIT_SETUP);
 }

@@ -122,17 +122,25 @@ void mnt_close_root(struct sj_jail *j)
 	j->root_fd = -1;
 }
 
-/* A new, detached mount of filesystem TYPE with OPTIONS ("key=value,..."). */
-static int fs_new(const char *type, const char *options, unsigned attrs, sj_error *err)
+/*
+ * A new, detached mount of filesystem TYPE, from SOURCE if not NULL, with
+ * OPTIONS ("key=value,flag,...").
+ */
+int mnt_fs_new(const char *type, const char *source, const char *options, unsigned attrs,
+	       sj_error *err)
 {
 	SJ_AUTOCLOSE int fs = fsopen(type, FSOPEN_CLOEXEC);
-	char buf[256], *save = NULL;
+	SJ_AUTOFREE char *copy = options ? strdup(options) : NULL;
+	char *save = NULL;
 	int m;
 
 	if (fs < 0)
 		return sj_fail_errno(err, "%s: fsopen", type);
-	snprintf(buf, sizeof(buf), "%s", options ? options : "");
-	for (char *o = strtok_r(buf, ",", &save); o; o = strtok_r(NULL, ",", &save)) {
+	if (options && !copy)
+		return sj_fail(err, ENOMEM, "out of memory");
+	if (source && *source && fsconfig(fs, FSCONFIG_SET_STRING, "source", source, 0) < 0)
+		return sj_fail_errno(err, "%s: source %s", type, source);
+	for (char *o = copy ? strtok_r(copy, ",", &save) : NULL; o; o = strtok_r(NULL, ",", &save)) {
 		char *eq = strchr(o, '=');
 
 		if (eq)
@@ -162,7 +170,7 @@ static int mount_new(int root, const char *name, const char *type, const char *o
 		     unsigned attrs, sj_error *err)
 {
 	char what[64];
-	int m = fs_new(type, options, attrs, err);
+	int m = mnt_fs_new(type, NULL, options, attrs, err);
 
 	snprintf(what, sizeof(what), "%s on /%s", type, name);
 	if (m < 0) {
@@ -286,7 +294,7 @@ static int build_proc(int root, int devfd, const struct sj_jail *j, sj_error *er
 	for (size_t i = 0; i < SJ_NELEM(proc_masked_dirs); i++) {
 		if (faccessat(proc, proc_masked_dirs[i], F_OK, AT_SYMLINK_NOFOLLOW) < 0)
 			continue;
-		if (empty < 0 && (empty = fs_new("tmpfs", "size=0,nr_inodes=1",
+		if (empty < 0 && (empty = mnt_fs_new("tmpfs", NULL, "size=0,nr_inodes=1",
 						 hard | MOUNT_ATTR_RDONLY, err)) < 0)
 			return -1;
 		if (bind_over(empty, proc, proc_masked_dirs[i], 0, err) < 0)
@@ -317,7 +325,7 @@ static int mask_rundir(int root, const struct sj_jail *j, sj_error *err)
 	target = (int)syscall(SYS_openat2, root, dir + plen, &how, sizeof(how));
 	if (target < 0)
 		return 0;
-	m = fs_new("tmpfs", "size=0,nr_inodes=1", MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID |
+	m = mnt_fs_new("tmpfs", NULL, "size=0,nr_inodes=1", MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID |
 		   MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC, err);
 	if (m < 0)
 		return -1;
@@ -340,7 +348,7 @@ static int user_mount_new(const struct sj_jail *j, const struct sj_mount *u, sj_
 		m = open_tree(AT_FDCWD, u->source, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC |
 			      AT_RECURSIVE);
 	else
-		m = fs_new("tmpfs", u->data, 0, err);
+		m = mnt_fs_new("tmpfs", NULL, u->data, 0, err);
 	if (m < 0)
 		return u->bind ? sj_fail_errno(err, "%s", u->source) : -1;
 	/* As the jail's root: its ids are the jail's, not the host's. */

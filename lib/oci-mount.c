@@ -147,36 +147,6 @@ out:
 	return r;
 }
 
-/* A new, detached mount of filesystem TYPE from SOURCE with DATA. */
-static int fs_new(const char *type, const char *source, const char *data, unsigned attrs,
-		  sj_error *err)
-{
-	SJ_AUTOCLOSE int fs = fsopen(type, FSOPEN_CLOEXEC);
-	SJ_AUTOFREE char *copy = data ? strdup(data) : NULL;
-	char *save = NULL;
-	int m;
-
-	if (fs < 0)
-		return sj_fail_errno(err, "%s: fsopen", type);
-	if (source && *source && fsconfig(fs, FSCONFIG_SET_STRING, "source", source, 0) < 0)
-		return sj_fail_errno(err, "%s: source %s", type, source);
-	for (char *o = copy ? strtok_r(copy, ",", &save) : NULL; o; o = strtok_r(NULL, ",", &save)) {
-		char *eq = strchr(o, '=');
-
-		if (eq)
-			*eq = '\0';
-		if (fsconfig(fs, eq ? FSCONFIG_SET_STRING : FSCONFIG_SET_FLAG, o,
-			     eq ? eq + 1 : NULL, 0) < 0)
-			return sj_fail_errno(err, "%s: option %s", type, o);
-	}
-	if (fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
-		return sj_fail_errno(err, "%s: creating the file system", type);
-	m = fsmount(fs, FSMOUNT_CLOEXEC, attrs);
-	if (m < 0)
-		return sj_fail_errno(err, "%s: fsmount", type);
-	return m;
-}
-
 static int put(int m, int target, sj_error *err)
 {
 	if (move_mount(m, "", target, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
@@ -226,11 +196,11 @@ static int mount_cgroup(const struct sj_jail *j, const struct oci_mount *m, int 
 	FILE *f;
 
 	if (statfs("/sys/fs/cgroup", &sf) == 0 && sf.f_type == CGROUP2_SUPER_MAGIC) {
-		SJ_AUTOCLOSE int c = fs_new("cgroup2", NULL, NULL, m->attr_set, err);
+		SJ_AUTOCLOSE int c = mnt_fs_new("cgroup2", NULL, NULL, m->attr_set, err);
 
 		return c < 0 ? -1 : put(c, target, err);
 	}
-	tmp = fs_new("tmpfs", "cgroup", "mode=755", m->attr_set & ~(unsigned)MOUNT_ATTR_RDONLY, err);
+	tmp = mnt_fs_new("tmpfs", "cgroup", "mode=755", m->attr_set & ~(unsigned)MOUNT_ATTR_RDONLY, err);
 	if (tmp < 0 || put(tmp, target, err) < 0)
 		return -1;
 	f = fopen("/proc/self/cgroup", "re");
@@ -289,7 +259,7 @@ static int do_mount(const struct sj_jail *j, int root, const struct oci_mount *m
 		if (set_attrs(mnt, m->attr_set, m->attr_clr, 0, m->recursive, err) < 0)
 			return -1;
 	} else {
-		mnt = fs_new(m->type, m->source, m->data, m->attr_set, err);
+		mnt = mnt_fs_new(m->type, m->source, m->data, m->attr_set, err);
 		if (mnt < 0)
 			return -1;
 	}
@@ -419,7 +389,7 @@ static int mask_paths(int root, char **paths, sj_error *err)
 		if (fstat(target, &st) < 0)
 			continue;
 		if (S_ISDIR(st.st_mode))
-			m = fs_new("tmpfs", "tmpfs", "size=0,nr_inodes=1", MOUNT_ATTR_RDONLY, err);
+			m = mnt_fs_new("tmpfs", "tmpfs", "size=0,nr_inodes=1", MOUNT_ATTR_RDONLY, err);
 		else
 			m = open_tree(AT_FDCWD, "/dev/null", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
 		if (m < 0 || put(m, target, err) < 0) {

@@ -143,14 +143,6 @@ static int become(const struct oci_process *p, sj_error *err)
 	return 0;
 }
 
-static void report(struct sj_report *r, int stage, const sj_error *err)
-{
-	r->stage = stage;
-	r->errnum = err->errnum;
-	memcpy(r->msg, err->msg, sizeof(r->msg));
-	r->msg[sizeof(r->msg) - 1] = '\0';
-}
-
 /*
  * Step 2, in the process (a CLONE_VM child of the init or of jexec's
  * attacher): never returns.  SLAVE is its terminal, or -1.
@@ -192,10 +184,10 @@ void oci_exec(const struct sj_jail *j SJ_UNUSED, const struct oci_process *p, in
 		sj_fail(&err, EACCES, "exec: \"%s\": permission denied", p->args[0]);
 	else
 		sj_fail_errno(&err, "exec: \"%s\"", p->args[0]);
-	report(r, SJ_REPORT_EXEC, &err);
+	cmd_report(r, SJ_REPORT_EXEC, &err);
 	_exit(err.errnum == ENOENT ? SJ_EXIT_NOTFOUND : SJ_EXIT_NOEXEC);
 fail:
-	report(r, SJ_REPORT_SETUP, &err);
+	cmd_report(r, SJ_REPORT_SETUP, &err);
 	_exit(SJ_EXIT_SETUP);
 }
 

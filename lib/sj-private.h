@@ -324,6 +324,8 @@ void fstab_free(struct sj_jail *j);
 int mnt_prepare_root(struct sj_jail *j, sj_error *err);
 void mnt_close_root(struct sj_jail *j);
 int mnt_build(const struct sj_jail *j, sj_error *err);
+int mnt_fs_new(const char *type, const char *source, const char *options, unsigned attrs,
+	       sj_error *err);
 
 /* manage.c */
 int mng_open_init(struct sj_jail *j, sj_error *err);
@@ -423,6 +425,7 @@ struct sj_cmd {
 
 int cmd_confine(const struct sj_jail *j, enum ll_who who, sj_error *err);
 void cmd_exec(const struct sj_cmd *c, struct sj_report *r) __attribute__((noreturn));
+void cmd_report(struct sj_report *r, int stage, const sj_error *err);
 
 /* init.c */
 int init_main(struct sj_jail *j);
