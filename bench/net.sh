@@ -21,6 +21,7 @@ rounds=${2:-5}
 seconds=${3:-3}
 iperf3=$(command -v iperf3) || { echo "bench: install iperf3" >&2; exit 1; }
 export SYSJAIL_RUNDIR=/run/sysjail-bench.$$
+export SYSJAIL_CGROUP=sysjail-bench-$$
 ns=sjb-host-$$
 H="nsenter --net=/run/netns/$ns"
 out=$(mktemp -d)
@@ -28,6 +29,7 @@ cleanup() {
 	timeout 60 $H "$build/jail" -r '*' >/dev/null 2>&1 || true
 	ip netns del "$ns" 2>/dev/null || true
 	rm -rf "$SYSJAIL_RUNDIR" "$out"
+	rmdir /sys/fs/cgroup/"$SYSJAIL_CGROUP" /sys/fs/cgroup/*/"$SYSJAIL_CGROUP" 2>/dev/null || true
 }
 trap cleanup EXIT
 

@@ -12,10 +12,13 @@ set -euo pipefail
 build=$(cd "$1" && pwd)
 n=${2:-1000}
 export SYSJAIL_RUNDIR=/run/sysjail-bench.$$
+# Our own parent cgroup, removed at the end as the registry is.
+export SYSJAIL_CGROUP=sysjail-bench-$$
 root=$(mktemp -d /var/tmp/sysjail-bench.XXXXXX)
 cleanup() {
 	timeout 300 "$build/jail" -r '*' >/dev/null 2>&1 || true
 	rm -rf "$SYSJAIL_RUNDIR" "$root"
+	rmdir /sys/fs/cgroup/"$SYSJAIL_CGROUP" /sys/fs/cgroup/*/"$SYSJAIL_CGROUP" 2>/dev/null || true
 }
 trap cleanup EXIT
 mkdir -p "$root/bin"

@@ -11,7 +11,9 @@ set -euo pipefail
 build=$(cd "$1" && pwd)
 rounds=${2:-300}
 export SYSJAIL_RUNDIR=/run/sysjail-bench.$$
-trap 'rm -rf "$SYSJAIL_RUNDIR"' EXIT
+# Our own parent cgroup, removed at the end as the registry is.
+export SYSJAIL_CGROUP=sysjail-bench-$$
+trap 'rm -rf "$SYSJAIL_RUNDIR"; rmdir /sys/fs/cgroup/"$SYSJAIL_CGROUP" /sys/fs/cgroup/*/"$SYSJAIL_CGROUP" 2>/dev/null' EXIT
 
 bwrap=$(command -v bwrap) || { echo "bench: install bubblewrap" >&2; exit 1; }
 unshare=$(command -v unshare)
