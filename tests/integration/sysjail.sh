@@ -548,4 +548,25 @@ test_bad_jails_leave_nothing() {
 	expect_eq "$(cd "$ROOT" && find . | sort)" "$before" "the root after the failures"
 }
 
+# Limits and Landlock have no options of their own: their parameters are
+# options as every parameter is, and act as in jail(8).
+test_limit_and_landlock_parameters_as_options() {
+	local dir
+	needs_root "a user's jail has no cgroups of its own"
+	capture sj --sysjail.maxproc=5 -- /bin/sh -c \
+		'i=0; while [ $i -lt 10 ]; do /bin/sleep 1 & i=$((i + 1)); done; wait'
+	expect_match "$err" "can't fork: Resource temporarily unavailable" \
+		"--sysjail.maxproc=5 stops the sixth process"
+	dir=$WORK/beside
+	mkdir -p "$dir"
+	echo second-wall >"$dir/file"
+	chmod 644 "$dir/file"
+	# Standard input, a directory of the host's: only Landlock's
+	# filesystem rules close that way out of the mount namespace.
+	capture sj -- /bin/sjprobe readat 0 file <"$dir"
+	expect_eq "$out" "ok second-wall" "through a descriptor from outside, without the wall"
+	capture sj --sysjail.landlock.fs -- /bin/sjprobe readat 0 file <"$dir"
+	expect_eq "$out" "err EACCES" "--sysjail.landlock.fs: through a descriptor from outside"
+}
+
 run_tests
