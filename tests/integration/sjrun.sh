@@ -91,8 +91,17 @@ sjrun_cleanup() {
 	for d in "${_run_roots_made[@]}"; do
 		rmdir "$d" 2>/dev/null
 	done
+	# A bundle without cgroupsPath goes to /sysjail/jail-JID, sjrun's
+	# default as jail's: the parents this file made, once empty.
+	for d in "${_cg_parents_made[@]}"; do
+		rmdir "$d" 2>/dev/null
+	done
 	lib_cleanup
 }
+_cg_parents_made=()
+for h in /sys/fs/cgroup/*/; do
+	[ -d "${h}sysjail" ] || _cg_parents_made+=("${h}sysjail")
+done
 trap sjrun_cleanup EXIT
 
 # A bundle in $1 from `runc spec`, the process given as arguments.
@@ -328,7 +337,7 @@ bad_bundle() {
 
 test_bad_bundles() {
 	local cgs
-	cgs=$(ls /sys/fs/cgroup/pids/sysjail 2>/dev/null)
+	cgs=$(find /sys/fs/cgroup/pids/sysjail -mindepth 1 -type d 2>/dev/null)
 	mkdir -p "$WORK/bad-missing"
 	bad_bundle missing "config.json: No such file or directory"
 	make_bundle "$WORK/bad-malformed" true
@@ -350,7 +359,8 @@ test_bad_bundles() {
 	[ -e "$WORK/escaped" ] && fail "a mount target was made outside the root"
 	make_bundle "$WORK/bad-cmd" nosuch
 	bad_bundle cmd 'exec: ..nosuch..: executable file not found in \$PATH'
-	expect_eq "$(ls /sys/fs/cgroup/pids/sysjail 2>/dev/null)" "$cgs" "no cgroup left"
+	expect_eq "$(find /sys/fs/cgroup/pids/sysjail -mindepth 1 -type d 2>/dev/null)" "$cgs" \
+		"no cgroup left"
 }
 
 test_help_and_version() {
