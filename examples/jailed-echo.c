@@ -109,6 +109,7 @@ static int serve(int conn, int n, const char *root, const char *self, const char
 {
 	char host[32];
 	char *argv[] = { (char *)self, (char *)"--handler", (char *)policy, NULL };
+	const char *rundir = getenv("SYSJAIL_RUNDIR"), *cgroup = getenv("SYSJAIL_CGROUP");
 	sj_error err;
 	sj_jail *j;
 	int status = 1;
@@ -121,8 +122,11 @@ static int serve(int conn, int n, const char *root, const char *self, const char
 	close(conn);
 	snprintf(host, sizeof(host), "client-%d", n);
 	j = sj_jail_new(&err);
+	/* The registry and the parent cgroup as jail(8) takes them. */
 	if (!j || sj_jail_set(j, "path", root, &err) < 0 ||
 	    sj_jail_set(j, "host.hostname", host, &err) < 0 ||
+	    (rundir && sj_jail_set(j, "sysjail.rundir", rundir, &err) < 0) ||
+	    (cgroup && sj_jail_set(j, "sysjail.cgroup", cgroup, &err) < 0) ||
 	    sj_jail_set_command(j, argv, &err) < 0 || sj_spawn(j, &err) < 0 ||
 	    sj_wait(j, &status, &err) < 0) {
 		fprintf(stderr, "jailed-echo: client %d: %s\n", n, err.msg);

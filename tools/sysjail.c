@@ -440,6 +440,11 @@ static sj_jail *build(struct opts *o)
 		die(&err);
 	if (o->rundir && sj_jail_set(j, "sysjail.rundir", o->rundir, &err) < 0)
 		die(&err);
+	/* As jail(8): a registry's jails may need a parent cgroup of their
+	 * own (the tests' does). */
+	if (getenv("SYSJAIL_CGROUP") &&
+	    sj_jail_set(j, "sysjail.cgroup", getenv("SYSJAIL_CGROUP"), &err) < 0)
+		die(&err);
 	if (o->conf) {
 		sj_conf *c = sj_conf_load(o->conf, conf_warn, o, &err);
 		const char *name = o->name;
