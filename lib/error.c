@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include "sj-private.h"
 
@@ -130,4 +131,25 @@ int sj_write_fileat(int dirfd, const char *path, const char *text, sj_error *err
 	if (write(fd, text, len) != (ssize_t)len)
 		return sj_fail_errno(err, "write %s", path);
 	return 0;
+}
+
+/* Send LEN bytes of BUF, and descriptor FD unless -1, on unix socket SOCK
+ * in one message; -1 with errno set on failure. */
+int sj_send_fd(int sock, const void *buf, size_t len, int fd)
+{
+	char control[CMSG_SPACE(sizeof(int))] = { 0 };
+	struct iovec iov = { (void *)buf, len };
+	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1 };
+	struct cmsghdr *c;
+
+	if (fd >= 0) {
+		msg.msg_control = control;
+		msg.msg_controllen = sizeof(control);
+		c = CMSG_FIRSTHDR(&msg);
+		c->cmsg_level = SOL_SOCKET;
+		c->cmsg_type = SCM_RIGHTS;
+		c->cmsg_len = CMSG_LEN(sizeof(int));
+		memcpy(CMSG_DATA(c), &fd, sizeof(int));
+	}
+	return sendmsg(sock, &msg, MSG_NOSIGNAL) == (ssize_t)len ? 0 : -1;
 }

@@ -195,17 +195,8 @@ fail:
 static int send_fd(int sock, int fd, sj_error *err)
 {
 	char data = 'T';
-	char ctl[CMSG_SPACE(sizeof(int))] = { 0 };
-	struct iovec iov = { &data, 1 };
-	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl,
-			      .msg_controllen = sizeof(ctl) };
-	struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
 
-	c->cmsg_level = SOL_SOCKET;
-	c->cmsg_type = SCM_RIGHTS;
-	c->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(c), &fd, sizeof(int));
-	if (sendmsg(sock, &msg, MSG_NOSIGNAL) < 0)
+	if (sj_send_fd(sock, &data, 1, fd) < 0)
 		return sj_fail_errno(err, "sending the terminal over the console socket");
 	return 0;
 }

@@ -87,6 +87,7 @@ void sj_error_clear(sj_error *err);
 /* Small string helpers (error.c). */
 char *sj_strdup(const char *s, sj_error *err);
 int sj_write_all(int fd, const void *buf, size_t len);
+int sj_send_fd(int sock, const void *buf, size_t len, int fd);
 int sj_write_file(const char *path, const char *text, sj_error *err);
 int sj_write_fileat(int dirfd, const char *path, const char *text, sj_error *err);
 

@@ -320,26 +320,6 @@ static int finish_idmap(struct idmap_run *t, int r, sj_error *err)
 	return r;
 }
 
-/* Send NIDS, and FD unless -1, on SOCK. */
-static int send_with_fd(int sock, const void *buf, size_t len, int fd)
-{
-	char control[CMSG_SPACE(sizeof(int))] = { 0 };
-	struct iovec iov = { (void *)buf, len };
-	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1 };
-	struct cmsghdr *c;
-
-	if (fd >= 0) {
-		msg.msg_control = control;
-		msg.msg_controllen = sizeof(control);
-		c = CMSG_FIRSTHDR(&msg);
-		c->cmsg_level = SOL_SOCKET;
-		c->cmsg_type = SCM_RIGHTS;
-		c->cmsg_len = CMSG_LEN(sizeof(int));
-		memcpy(CMSG_DATA(c), &fd, sizeof(int));
-	}
-	return sendmsg(sock, &msg, MSG_NOSIGNAL) == (ssize_t)len ? 0 : -1;
-}
-
 /* Receive LEN bytes into BUF and a descriptor into *FD (-1 if none). */
 static ssize_t recv_with_fd(int sock, void *buf, size_t len, int *fd)
 {
@@ -391,12 +371,12 @@ static int send_inner_userns(struct sj_jail *j, sj_error *err)
 		if (owner < 0 || setns(owner, CLONE_NEWUSER) < 0) {
 			sj_fail_errno(&e, "joining the user namespace of the jail's init");
 		} else if (uns_create_inner(j, &e) == 0) {
-			send_with_fd(sv[1], &r, sizeof(r), j->userns_fd);
+			sj_send_fd(sv[1], &r, sizeof(r), j->userns_fd);
 			_exit(0);
 		}
 		r = (struct sj_report){ SJ_REPORT_SETUP, e.errnum, "" };
 		snprintf(r.msg, sizeof(r.msg), "%s", e.msg);
-		send_with_fd(sv[1], &r, sizeof(r), -1);
+		sj_send_fd(sv[1], &r, sizeof(r), -1);
 		_exit(1);
 	}
 	close(sv[1]);
@@ -412,7 +392,7 @@ static int send_inner_userns(struct sj_jail *j, sj_error *err)
 			       "the jail's user namespace: %s",
 			       n == (ssize_t)sizeof(r) ? r.msg : "its maker died");
 	}
-	n = send_with_fd(j->sock_host, &j->nids, sizeof(j->nids), fd);
+	n = sj_send_fd(j->sock_host, &j->nids, sizeof(j->nids), fd);
 	close(fd);
 	if (n < 0)
 		return sj_fail_errno(err, "telling the jail's init its ids");
