@@ -71,7 +71,8 @@ run_as() {
 	local ex=
 	[ -n "${SPAWN:-}" ] && ex=exec
 	if [ "$user" = root ]; then
-		$ex env -i PATH=/usr/bin:/bin HOME=/ SYSJAIL_RUNDIR="$SYSJAIL_RUNDIR" "$@"
+		$ex env -i PATH=/usr/bin:/bin HOME=/ SYSJAIL_RUNDIR="$SYSJAIL_RUNDIR" \
+			SYSJAIL_CGROUP="$SYSJAIL_CGROUP" "$@"
 	elif [ "$(id -u)" = 0 ]; then
 		$ex setpriv --reuid="$user" --regid="$(id -g "$user")" --init-groups \
 			env -i PATH=/usr/bin:/bin HOME=/ ${xdg:+XDG_RUNTIME_DIR=$xdg} "$@"
