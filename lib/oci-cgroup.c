@@ -7,7 +7,7 @@
  * relative one is taken from the root too; systemd's "slice:prefix:name"
  * becomes "/slice/prefix-name.scope", as --systemd-cgroup front ends
  * expect to find it, though cgroupfs does the work), or sysjail's own
- * place for a jail, "/sysjail/jail-JID".  The init is moved in by its
+ * place for a jail, "/PARENT/jail-JID" (sysjail.cgroup, "sysjail").  The init is moved in by its
  * creator before it builds anything, so its cgroup namespace (when it
  * has one) and the "cgroup" mount are rooted at its group; jexec's
  * attacher moves itself in before it starts a process.
@@ -134,7 +134,8 @@ char *ocg_path(const struct sj_jail *j)
 	char *out = NULL, *first, *second;
 
 	if (!p || !*p) {
-		if (asprintf(&out, "/sysjail/jail-%d", j->reg.jid >= 0 ? j->reg.jid : j->cfg.jid) < 0)
+		if (asprintf(&out, "/%s/jail-%d", j->cfg.cgroup ? j->cfg.cgroup : SJ_CGROUP_PARENT,
+			     j->reg.jid >= 0 ? j->reg.jid : j->cfg.jid) < 0)
 			return NULL;
 		return out;
 	}

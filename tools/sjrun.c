@@ -58,7 +58,8 @@ static const char help_text[] =
 	"                       read as runc reads it, and cgroupfs does the work\n"
 	"  --version, --help\n"
 	"\n"
-	"The jails' registry is $SYSJAIL_RUNDIR (/run/sysjail).  See sjrun(8).\n";
+	"The jails' registry is $SYSJAIL_RUNDIR (/run/sysjail); a bundle without\n"
+	"cgroupsPath gets groups under $SYSJAIL_CGROUP (sysjail).  See sjrun(8).\n";
 
 /* Append one line to --log, as runc's logrus writes it. */
 static void log_line(const struct sjrun *r, const char *level, const char *msg)
@@ -193,7 +194,11 @@ static const struct {
 
 int main(int argc, char **argv)
 {
-	struct sjrun r = { .root = SJRUN_ROOT, .rundir = getenv("SYSJAIL_RUNDIR") };
+	struct sjrun r = {
+		.root = SJRUN_ROOT,
+		.rundir = getenv("SYSJAIL_RUNDIR"),
+		.cgroup = getenv("SYSJAIL_CGROUP"),
+	};
 	const char *root = NULL, *log = NULL, *format = NULL, *flag = NULL;
 	const struct opt globals[] = {
 		{ "root", 0, true, &root }, { "log", 0, true, &log },

@@ -335,11 +335,12 @@ test_users() {
 }
 
 test_environment() {
-	local keep="SYSJAIL_RUNDIR=$SYSJAIL_RUNDIR"
-	capture env -i FOO=bar TERM=xterm "$keep" "$JAIL" "$ROOT" h /bin/env
+	# The test's registry and parent cgroup, so nothing lands in the defaults.
+	local keep=("SYSJAIL_RUNDIR=$SYSJAIL_RUNDIR" "SYSJAIL_CGROUP=$SYSJAIL_CGROUP")
+	capture env -i FOO=bar TERM=xterm "${keep[@]}" "$JAIL" "$ROOT" h /bin/env
 	expect_eq "$(grep -v ^SYSJAIL_ <<<"$out" | sort | tr '\n' ' ')" "FOO=bar TERM=xterm " \
 		"inherited environment"
-	capture env -i FOO=bar TERM=xterm "$keep" "$JAIL" -l "$ROOT" h /bin/env
+	capture env -i FOO=bar TERM=xterm "${keep[@]}" "$JAIL" -l "$ROOT" h /bin/env
 	expect_eq "$(sort <<<"$out" | tr '\n' ' ')" \
 		"HOME=/root LOGNAME=root PATH=/sbin:/bin:/usr/sbin:/usr/bin:/usr/local/sbin:/usr/local/bin SHELL=/bin/sh TERM=xterm USER=root " \
 		"-l environment"

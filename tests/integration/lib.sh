@@ -201,6 +201,10 @@ _snapshot() {
 		"$SJ_BUILD/jls" >/dev/null 2>&1
 		find /sys/fs/cgroup/"$SYSJAIL_CGROUP" /sys/fs/cgroup/*/"$SYSJAIL_CGROUP" \
 			-mindepth 1 -maxdepth 1 -type d | sort
+		# A jail run without the test's SYSJAIL_CGROUP makes the
+		# default parent: that is a group the tests must not leave.
+		echo "## default parent cgroups"
+		ls -d /sys/fs/cgroup/sysjail /sys/fs/cgroup/*/sysjail
 		echo "## live registry entries"
 		for l in "$SYSJAIL_RUNDIR"/jail/*.lock; do
 			[ -e "$l" ] || continue

@@ -99,6 +99,7 @@ static int create(const struct sjrun *r, struct create_opts *o, struct container
 	snprintf(c->dir, sizeof(c->dir), "%s/%s", r->root, o->id);
 	snprintf(c->bundle, sizeof(c->bundle), "%s", bundle);
 	snprintf(c->rundir, sizeof(c->rundir), "%s", r->rundir ? r->rundir : "");
+	snprintf(c->cgroup, sizeof(c->cgroup), "%s", r->cgroup ? r->cgroup : "");
 	if (make_root(r->root) < 0)
 		return fail(r, "--root %s: %s", r->root, strerror(errno));
 	if (mkdir(c->dir, 0700) < 0)
@@ -106,7 +107,8 @@ static int create(const struct sjrun *r, struct create_opts *o, struct container
 				       : fail(r, "%s: %s", c->dir, strerror(errno));
 	if (!(j = sj_jail_new(&err)) || sj_jail_set(j, "sysjail.oci", bundle, &err) < 0 ||
 	    sj_jail_set(j, "sysjail.oci_id", o->id, &err) < 0 ||
-	    (r->rundir && sj_jail_set(j, "sysjail.rundir", r->rundir, &err) < 0))
+	    (r->rundir && sj_jail_set(j, "sysjail.rundir", r->rundir, &err) < 0) ||
+	    (r->cgroup && sj_jail_set(j, "sysjail.cgroup", r->cgroup, &err) < 0))
 		goto fail;
 	/* Named after the container, so that jexec ID finds it; a name some
 	 * other registry user holds already is left out. */
@@ -309,7 +311,8 @@ static int destroy(const struct sjrun *r, struct container *c, sj_jail *j)
 		if (!(j = sj_jail_new(&err)) || sj_jail_set(j, "sysjail.oci", c->bundle, &err) < 0 ||
 		    sj_jail_set(j, "sysjail.oci_id", c->id, &err) < 0 ||
 		    sj_jail_set(j, "jid", jid, &err) < 0 ||
-		    (c->rundir[0] && sj_jail_set(j, "sysjail.rundir", c->rundir, &err) < 0)) {
+		    (c->rundir[0] && sj_jail_set(j, "sysjail.rundir", c->rundir, &err) < 0) ||
+		    (c->cgroup[0] && sj_jail_set(j, "sysjail.cgroup", c->cgroup, &err) < 0)) {
 			sj_jail_free(j);
 			return fail(r, "%s", err.msg);
 		}

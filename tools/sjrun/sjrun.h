@@ -23,6 +23,8 @@ struct sjrun {
 	const char *log;		/* --log FILE, or NULL: stderr */
 	bool log_json;			/* --log-format json */
 	const char *rundir;		/* $SYSJAIL_RUNDIR: the jails' registry */
+	const char *cgroup;		/* $SYSJAIL_CGROUP: the parent of groups
+					   a bundle leaves to sysjail */
 };
 
 /* What create recorded of a container. */
@@ -35,6 +37,7 @@ struct container {
 	int jid;
 	pid_t pid;			/* of its init, on the host */
 	char rundir[4096];		/* the registry it is in ("": the default) */
+	char cgroup[256];		/* sysjail.cgroup ("": the default) */
 	bool started;
 };
 

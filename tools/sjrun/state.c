@@ -3,7 +3,8 @@
  * status is now.
  *
  *   ROOT/ID/state.json   id, jid, pid, bundle, rootfs, created, started,
- *                        rundir (the registry: $SYSJAIL_RUNDIR at create)
+ *                        rundir (the registry: $SYSJAIL_RUNDIR at create),
+ *                        cgroup ($SYSJAIL_CGROUP at create)
  *
  * The file is written by create (atomically, by rename) and by start.
  * The rest is asked of the registry each time: the container runs while
@@ -66,6 +67,7 @@ int state_load(const struct sjrun *r, const char *id, struct container *c)
 	copy(c->rootfs, sizeof(c->rootfs), json_object_get(o, "rootfs"));
 	copy(c->created, sizeof(c->created), json_object_get(o, "created"));
 	copy(c->rundir, sizeof(c->rundir), json_object_get(o, "rundir"));
+	copy(c->cgroup, sizeof(c->cgroup), json_object_get(o, "cgroup"));
 	c->jid = (int)json_integer_value(json_object_get(o, "jid"));
 	c->pid = (pid_t)json_integer_value(json_object_get(o, "pid"));
 	c->started = json_is_true(json_object_get(o, "started"));
@@ -76,9 +78,10 @@ int state_load(const struct sjrun *r, const char *id, struct container *c)
 int state_save(const struct container *c)
 {
 	char path[PATH_MAX + 16], tmp[PATH_MAX + 16];
-	json_t *o = json_pack("{s:s, s:i, s:i, s:s, s:s, s:s, s:b, s:s}", "id", c->id, "jid",
-			      c->jid, "pid", (int)c->pid, "bundle", c->bundle, "rootfs", c->rootfs,
-			      "created", c->created, "started", c->started, "rundir", c->rundir);
+	json_t *o = json_pack("{s:s, s:i, s:i, s:s, s:s, s:s, s:b, s:s, s:s}", "id", c->id,
+			      "jid", c->jid, "pid", (int)c->pid, "bundle", c->bundle,
+			      "rootfs", c->rootfs, "created", c->created, "started", c->started,
+			      "rundir", c->rundir, "cgroup", c->cgroup);
 	int rc;
 
 	if (!o)
