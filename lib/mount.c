@@ -15,9 +15,17 @@
  * MOVE_MOUNT_T_SYMLINKS fails on it instead).  Nothing propagates to the
  * host, and nothing outlives the jail's mount namespace.
  *
+ * A jail of the host's whole tree ("/") run by root gets the root mount
+ * alone, and the init adds back a recursive clone of each mount on it
+ * but /dev, /proc and /sys: each detach of a cloned host /proc would
+ * cost an expedited RCU grace period (about 0.1 ms), three per start.
+ *
  * A user's init does all of it as root of a user namespace of the user's
  * ids (unpriv.c): the root is cloned in the init, never idmapped, and
  * the device nodes the kernel does not let it make are the host's, bound.
+ * The kernel locks the host's mounts together in a user's namespace, so
+ * there the whole tree is cloned and the host's /dev, /proc and /sys
+ * are detached from it where the kernel allows.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -67,6 +75,18 @@ static const char *const proc_masked_dirs[] = { "acpi", "scsi" };
 /* Mount points the jail's root needs. */
 static const char *const root_dirs[] = { "proc", "dev", "sys" };
 
+/* Whether the jail's root is the host's root mount alone (see above). */
+static bool root_alone(const struct sj_jail *j)
+{
+	return j->mode == SJ_MODE_ROOT && strcmp(j->cfg.path, "/") == 0;
+}
+
+/* The attributes of every mount of the jail's tree from the host. */
+static unsigned root_attrs(const struct sj_jail *j)
+{
+	return MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | (j->cfg.readonly ? MOUNT_ATTR_RDONLY : 0);
+}
+
 /* Clone the tree at `path` for the jail: host side, as root (a user's
  * jail: in its init, as root of the user's ids). */
 int mnt_prepare_root(struct sj_jail *j, sj_error *err)
@@ -74,9 +94,7 @@ int mnt_prepare_root(struct sj_jail *j, sj_error *err)
 	const char *path = j->cfg.path;
 	SJ_AUTOCLOSE int dirfd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	bool whole_host = strcmp(path, "/") == 0;
-	struct mount_attr attr = {
-		.attr_set = MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV,
-	};
+	struct mount_attr attr = { .attr_set = root_attrs(j) };
 
 	j->root_fd = -1;
 	if (j->oci)
@@ -90,13 +108,11 @@ int mnt_prepare_root(struct sj_jail *j, sj_error *err)
 		if (mkdirat(dirfd, root_dirs[i], 0755) < 0 && errno != EEXIST)
 			return sj_fail_errno(err, "path: cannot make %s/%s", path, root_dirs[i]);
 
-	j->root_fd = open_tree(dirfd, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC |
-			       AT_RECURSIVE | AT_EMPTY_PATH);
+	j->root_fd = open_tree(dirfd, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH |
+			       (root_alone(j) ? 0 : AT_RECURSIVE));
 	if (j->root_fd < 0)
 		return sj_fail_errno(err, "path: cloning %s", path);
 
-	if (j->cfg.readonly)
-		attr.attr_set |= MOUNT_ATTR_RDONLY;
 	/* The host's own files are never idmapped: in a jail of "/" they
 	 * show as unmapped (nobody) and the jail's root cannot write them.
 	 * A user's files are theirs in their jail already. */
@@ -453,6 +469,119 @@ static int bind_host_sys(int root, sj_error *err)
 	return sj_steal_fd(&m);
 }
 
+/* The host's mounts a jail of its whole tree keeps: clones, and where. */
+struct host_mounts {
+	size_t n;
+	struct host_mount {
+		int fd;
+		char *path;		/* relative to the root */
+	} *m;
+};
+
+static void host_mounts_free(struct host_mounts *hm)
+{
+	for (size_t i = 0; i < hm->n; i++) {
+		close(hm->m[i].fd);
+		free(hm->m[i].path);
+	}
+	free(hm->m);
+	hm->n = 0;
+	hm->m = NULL;
+}
+
+/* Whether mount point PATH is /dev, /proc or /sys, or below one. */
+static bool replaced(const char *path)
+{
+	for (size_t i = 0; i < SJ_NELEM(root_dirs); i++) {
+		size_t len = strlen(root_dirs[i]);
+
+		if (path[0] == '/' && strncmp(path + 1, root_dirs[i], len) == 0 &&
+		    (path[len + 1] == '\0' || path[len + 1] == '/'))
+			return true;
+	}
+	return false;
+}
+
+/* Undo mountinfo's octal escapes (\040 for a space) in place. */
+static void unescape(char *s)
+{
+	char *out = s;
+
+	for (; *s; s++) {
+		if (s[0] == '\\' && s[1] >= '0' && s[1] <= '3' && s[2] >= '0' && s[2] <= '7' &&
+		    s[3] >= '0' && s[3] <= '7') {
+			*out++ = (char)((s[1] - '0') * 64 + (s[2] - '0') * 8 + (s[3] - '0'));
+			s += 3;
+		} else {
+			*out++ = *s;
+		}
+	}
+	*out = '\0';
+}
+
+/*
+ * Clone, recursively and with ATTRS, every mount on the root mount of
+ * our (host-copied) namespace but /dev, /proc and /sys.  Before the
+ * jail's tree covers the root.  A mount gone meanwhile is left out.
+ */
+static int clone_host_mounts(struct host_mounts *hm, unsigned attrs, sj_error *err)
+{
+	struct mount_attr attr = { .attr_set = attrs };
+	SJ_AUTOFCLOSE FILE *f = fopen("/proc/self/mountinfo", "re");
+	SJ_AUTOFREE char *line = NULL;
+	struct statx st;
+	size_t cap = 0;
+
+	if (!f || statx(AT_FDCWD, "/", 0, STATX_MNT_ID, &st) < 0 || !(st.stx_mask & STATX_MNT_ID))
+		return sj_fail_errno(err, "path: reading the host's mounts");
+	while (getline(&line, &cap, f) > 0) {
+		unsigned long long id, parent;
+		char *path = NULL;
+		struct host_mount *grown;
+		int m;
+
+		if (sscanf(line, "%llu %llu %*s %*s %ms", &id, &parent, &path) != 3 ||
+		    parent != st.stx_mnt_id || id == st.stx_mnt_id) {
+			free(path);
+			continue;
+		}
+		unescape(path);
+		if (path[0] != '/' || path[1] == '\0' || replaced(path)) {
+			free(path);
+			continue;
+		}
+		m = open_tree(AT_FDCWD, path, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
+		if (m < 0 && errno == ENOENT) {
+			free(path);
+			continue;
+		}
+		if (m < 0 || mount_setattr(m, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr,
+					   sizeof(attr)) < 0 ||
+		    !(grown = realloc(hm->m, (hm->n + 1) * sizeof(*hm->m)))) {
+			sj_fail_errno(err, "path: cloning the host's %s", path);
+			if (m >= 0)
+				close(m);
+			free(path);
+			return -1;
+		}
+		hm->m = grown;
+		hm->m[hm->n].fd = m;
+		/* Relative to the jail's root: "/run/x" is "run/x" there. */
+		memmove(path, path + 1, strlen(path));
+		hm->m[hm->n++].path = path;
+	}
+	return 0;
+}
+
+/* Attach HM's clones to the jail's tree ROOT, where they were. */
+static int attach_host_mounts(int root, const struct host_mounts *hm, sj_error *err)
+{
+	for (size_t i = 0; i < hm->n; i++)
+		if (move_mount(hm->m[i].fd, "", root, hm->m[i].path, MOVE_MOUNT_F_EMPTY_PATH) < 0)
+			return sj_fail_errno(err, "path: mounting the host's /%s", hm->m[i].path);
+	return 0;
+}
+
 /* In a clone of the host's tree, drop the host's /dev, /proc and /sys. */
 static void detach_host_mounts(int root)
 {
@@ -474,6 +603,7 @@ int mnt_build(const struct sj_jail *j, sj_error *err)
 	const unsigned hard = MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC;
 	int root = j->root_fd;
 	SJ_AUTOCLOSE int devfd = -1, sys = -1;
+	struct host_mounts hm = { 0 };
 	mode_t mask;
 	int r = -1;
 
@@ -485,12 +615,18 @@ int mnt_build(const struct sj_jail *j, sj_error *err)
 		sj_fail_errno(err, "making mounts private");
 		goto out;
 	}
+	if (root_alone(j) && clone_host_mounts(&hm, root_attrs(j), err) < 0)
+		goto out;
 	if (move_mount(root, "", AT_FDCWD, j->cfg.path, MOVE_MOUNT_F_EMPTY_PATH) < 0) {
 		sj_fail_errno(err, "attaching %s", j->cfg.path);
 		goto out;
 	}
-	if (strcmp(j->cfg.path, "/") == 0)
+	if (root_alone(j)) {
+		if (attach_host_mounts(root, &hm, err) < 0)
+			goto out;
+	} else if (strcmp(j->cfg.path, "/") == 0) {
 		detach_host_mounts(root);
+	}
 	if (user_mounts(root, j, err) < 0)
 		goto out;
 	if (build_dev(root, j, &devfd, err) < 0 || build_proc(root, devfd, j, err) < 0 ||
@@ -514,6 +650,7 @@ int mnt_build(const struct sj_jail *j, sj_error *err)
 	}
 	r = 0;
 out:
+	host_mounts_free(&hm);
 	umask(mask);
 	return r;
 }

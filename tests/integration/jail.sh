@@ -313,6 +313,25 @@ test_host_tree_unmapped() {
 	expect_match "$err" "Permission denied" "writing a host file"
 }
 
+# A jail of "/" has the host's other mounts (nosuid, nodev), and none of
+# its /dev, /proc or /sys.
+test_host_tree_keeps_other_mounts() {
+	needs_root "it mounts a tmpfs on the host"
+	# Not under $WORK, which the jail's unmapped root may not enter.
+	local m
+	m=$(mktemp -d /var/tmp/sysjail-mnt.XXXXXX) && chmod 755 "$m" || fail "mktemp"
+	defer rmdir "$m"
+	mount -t tmpfs -o size=64k,mode=755 sysjail-test "$m" || fail "mounting a tmpfs on $m"
+	defer umount -l "$m"
+	echo here >"$m/f"
+	capture "$JAIL" / h /bin/sh -c "cat $m/f
+		awk '\$5 == \"$m\" { print \$6 }' /proc/self/mountinfo
+		grep -c -e ' /sys/fs/cgroup' -e binfmt_misc /proc/self/mountinfo"
+	expect_eq "$(head -1 <<<"$out")" here "a host mount's file, seen from the jail"
+	expect_match "$(sed -n 2p <<<"$out")" "nosuid,nodev" "the host mount's flags in the jail"
+	expect_eq "$(sed -n 3p <<<"$out")" 0 "host mounts under /sys or /proc in the jail"
+}
+
 test_capabilities_and_nnp() {
 	capture "$JAIL" "$ROOT" h /bin/sjprobe caps
 	expect_match "$out" "NoNewPrivs:.1" "no_new_privs"
