@@ -147,25 +147,6 @@ static void audit_drop(int sock, int logfd)
 		_exit(1);
 }
 
-/* Receive the listener the jail's init sends; -1 if it sends none. */
-static int receive_listener(int sock)
-{
-	char data, ctl[CMSG_SPACE(sizeof(int))];
-	struct iovec iov = { &data, 1 };
-	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl,
-			      .msg_controllen = sizeof(ctl) };
-	struct cmsghdr *c;
-	int fd;
-
-	if (recvmsg(sock, &msg, MSG_CMSG_CLOEXEC) <= 0)
-		return -1;
-	c = CMSG_FIRSTHDR(&msg);
-	if (!c || c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS)
-		return -1;
-	memcpy(&fd, CMSG_DATA(c), sizeof(fd));
-	return fd;
-}
-
 /* The audit process: record and refuse until the jail is gone. */
 static void __attribute__((noreturn)) audit_main(const struct sj_jail *j, int sock, int logfd)
 {
@@ -173,9 +154,11 @@ static void __attribute__((noreturn)) audit_main(const struct sj_jail *j, int so
 	struct seccomp_notif *n;
 	struct seccomp_notif_resp *resp;
 	int listener;
+	char data;
 
 	audit_drop(sock, logfd);
-	listener = receive_listener(sock);
+	/* The init's listener, or none (-1) if it sends none. */
+	sj_recv_fd(sock, &data, 1, &listener);
 	close(sock);
 	if (listener < 0)
 		_exit(0);

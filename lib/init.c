@@ -82,7 +82,7 @@ static int setup_host_side(const struct sj_jail *j, sj_error *err)
 		return -1;
 	if (sethostname(c->hostname, strlen(c->hostname)) < 0)
 		return sj_fail_errno(err, "host.hostname");
-	return mnt_build(j, err);
+	return mnt_build(j, net_join_aside, err);
 }
 
 /* Wait for sj_start(): one byte, or EOF if our creator died. */

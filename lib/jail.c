@@ -292,6 +292,7 @@ static const struct step {
 	{ "channel", open_channel, close_channel },
 	{ "oci start socket", oci_listen, oci_unlisten },
 	{ "init", spawn_init, kill_init },
+	{ "network namespace aside", net_make_aside, NULL },
 	{ "id maps", up_write_maps, NULL },
 	{ "network", net_configure, net_teardown },
 	{ "cgroups", cg_create, cg_destroy },

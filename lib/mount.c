@@ -596,9 +596,12 @@ static void detach_host_mounts(int root)
 
 /*
  * Build the jail's filesystem and enter it.  Runs in the jail's init, in
- * its new mount namespace, before it gives up the host's root.
+ * its new mount namespace, before it gives up the host's root.  JOIN_NET,
+ * if not NULL, joins the jail's network namespace: it is called once,
+ * before the first mount that depends on that namespace.
  */
-int mnt_build(const struct sj_jail *j, sj_error *err)
+int mnt_build(const struct sj_jail *j, int (*join_net)(const struct sj_jail *j, sj_error *err),
+	      sj_error *err)
 {
 	const unsigned hard = MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC;
 	int root = j->root_fd;
@@ -627,10 +630,15 @@ int mnt_build(const struct sj_jail *j, sj_error *err)
 	} else if (strcmp(j->cfg.path, "/") == 0) {
 		detach_host_mounts(root);
 	}
-	if (user_mounts(root, j, err) < 0)
+	/* The network namespace before the first filesystem that takes
+	 * it: the jail's own (a sysfs, say), procfs's sysctls, sysfs. */
+	if (j->nmounts && join_net && join_net(j, err) < 0)
 		goto out;
-	if (build_dev(root, j, &devfd, err) < 0 || build_proc(root, devfd, j, err) < 0 ||
-	    special_mounts(root, j, err) < 0)
+	if (user_mounts(root, j, err) < 0 || build_dev(root, j, &devfd, err) < 0)
+		goto out;
+	if (!j->nmounts && join_net && join_net(j, err) < 0)
+		goto out;
+	if (build_proc(root, devfd, j, err) < 0 || special_mounts(root, j, err) < 0)
 		goto out;
 	sys = j->mode == SJ_MODE_USERNS && !net_private(&j->cfg)
 	      ? bind_host_sys(root, err)

@@ -88,6 +88,7 @@ void sj_error_clear(sj_error *err);
 char *sj_strdup(const char *s, sj_error *err);
 int sj_write_all(int fd, const void *buf, size_t len);
 int sj_send_fd(int sock, const void *buf, size_t len, int fd);
+ssize_t sj_recv_fd(int sock, void *buf, size_t len, int *fd);
 int sj_write_file(const char *path, const char *text, sj_error *err);
 int sj_write_fileat(int dirfd, const char *path, const char *text, sj_error *err);
 
@@ -324,7 +325,8 @@ void fstab_free(struct sj_jail *j);
 /* mount.c */
 int mnt_prepare_root(struct sj_jail *j, sj_error *err);
 void mnt_close_root(struct sj_jail *j);
-int mnt_build(const struct sj_jail *j, sj_error *err);
+int mnt_build(const struct sj_jail *j, int (*join_net)(const struct sj_jail *j, sj_error *err),
+	      sj_error *err);
 int mnt_fs_new(const char *type, const char *source, const char *options, unsigned attrs,
 	       sj_error *err);
 
@@ -341,7 +343,9 @@ int net_prepare(struct sj_jail *j, sj_error *err);
 void net_free(struct sj_jail *j);
 int net_clone_flags(const struct sj_jail *j);
 int net_keep_fd(const struct sj_jail *j);
+int net_make_aside(struct sj_jail *j, sj_error *err);
 int net_setup_inside(const struct sj_jail *j, sj_error *err);
+int net_join_aside(const struct sj_jail *j, sj_error *err);
 int net_sysctls(const struct sj_jail *j, int proc, sj_error *err);
 int net_configure(struct sj_jail *j, sj_error *err);
 int net_hold(struct sj_jail *j, sj_error *err);

@@ -320,26 +320,6 @@ static int finish_idmap(struct idmap_run *t, int r, sj_error *err)
 	return r;
 }
 
-/* Receive LEN bytes into BUF and a descriptor into *FD (-1 if none). */
-static ssize_t recv_with_fd(int sock, void *buf, size_t len, int *fd)
-{
-	char control[CMSG_SPACE(sizeof(int))];
-	struct iovec iov = { buf, len };
-	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = control,
-			      .msg_controllen = sizeof(control) };
-	struct cmsghdr *c;
-	ssize_t n;
-
-	*fd = -1;
-	do
-		n = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC);
-	while (n < 0 && errno == EINTR);
-	for (c = n > 0 ? CMSG_FIRSTHDR(&msg) : NULL; c; c = CMSG_NXTHDR(&msg, c))
-		if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS)
-			memcpy(fd, CMSG_DATA(c), sizeof(int));
-	return n;
-}
-
 /*
  * The jail's own user namespace, inside the init's, made by a helper
  * that joins the init's (a user owns it, and may): made by the init, its
@@ -380,7 +360,7 @@ static int send_inner_userns(struct sj_jail *j, sj_error *err)
 		_exit(1);
 	}
 	close(sv[1]);
-	n = recv_with_fd(sv[0], &r, sizeof(r), &fd);
+	n = sj_recv_fd(sv[0], &r, sizeof(r), &fd);
 	close(sv[0]);
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		;
@@ -474,7 +454,7 @@ int up_init_prepare(struct sj_jail *j, sj_error *err)
 	}
 	if (j->mode != SJ_MODE_USERNS)
 		return 0;
-	n = recv_with_fd(j->sock_init, &j->nids, sizeof(j->nids), &j->userns_fd);
+	n = sj_recv_fd(j->sock_init, &j->nids, sizeof(j->nids), &j->userns_fd);
 	if (n != (ssize_t)sizeof(j->nids) || j->userns_fd < 0)
 		return sj_fail(err, ECANCELED, "the jail's creator went away");
 	/* Until now our maps were unwritten: we were nobody. */
