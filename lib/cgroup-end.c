@@ -242,15 +242,22 @@ static void reason(struct sj_jail *j, const struct groups *gs, int status, long 
 void cg_ended(struct sj_jail *j, int status, bool remove)
 {
 	struct where w = cg_where(j);
-	struct groups gs;
+	struct groups found;
+	const struct groups *gs = j->cg;
 	sj_error ignored;
 
 	j->wait_reason[0] = '\0';
-	if (cg_layout(&w, &gs, &ignored) < 0)
-		return;
-	reason(j, &gs, status, 0, true);
-	if (remove)
-		cg_remove_groups(&gs, 2000, false, &ignored);
+	if (!gs) {
+		if (cg_layout(&w, &found, &ignored) < 0)
+			return;
+		gs = &found;
+	}
+	reason(j, gs, status, 0, true);
+	if (remove && cg_remove_groups(gs, 2000, false, &ignored) == 0) {
+		/* The registry's purge need not look for them again. */
+		j->cg_removed = true;
+		cg_free(j);
+	}
 }
 
 /* Processes of the jail the kernel killed for want of memory so far; -1 if not known. */

@@ -353,14 +353,23 @@ static int make_parent(const struct groups *gs, const struct group *g, sj_error 
 }
 
 /*
- * The jail's group G.  We hold the jid: a group of that name is a dead
- * jail's (empty: replaced), or a live jail's of another registry sharing
- * PARENT (refused).
+ * The jail's group G, and PARENT if missing (or, in v2 with controllers,
+ * always: they are enabled in it).  We hold the jid: a group of that name
+ * is a dead jail's (empty: replaced), or a live jail's of another registry
+ * sharing PARENT (refused).
  */
 static int make_group(const struct groups *gs, const struct group *g, sj_error *err)
 {
+	if (g->v2 && g->ctls && make_parent(gs, g, err) < 0)
+		return -1;
 	if (mkdir(g->dir, 0755) == 0 || (errno == EEXIST && gs->w.fake))
 		return 0;
+	if (errno == ENOENT) {
+		if (make_parent(gs, g, err) < 0)
+			return -1;
+		if (mkdir(g->dir, 0755) == 0)
+			return 0;
+	}
 	if (errno != EEXIST)
 		return sj_fail_errno(err, "cgroup %s", g->dir);
 	if (rmdir(g->dir) < 0 && errno != ENOENT) {
@@ -513,6 +522,20 @@ static int set_limits(const struct groups *gs, const struct sj_config *c, unsign
 	return 0;
 }
 
+/* The controllers whose limits in C are not what a new group has. */
+static unsigned not_default(const struct sj_config *c)
+{
+	unsigned which = 0;
+
+	if (c->maxproc != SJ_LIMIT_NONE)
+		which |= BIT(C_PIDS);
+	if (c->memory != SJ_LIMIT_NONE || c->memory_swap > 0)
+		which |= BIT(C_MEMORY);
+	if (c->cpu_quota != SJ_LIMIT_NONE || c->cpu_weight != SJ_CPU_WEIGHT_DEFAULT)
+		which |= BIT(C_CPU);
+	return which;
+}
+
 /* Move process PID into every group of the jail. */
 static int attach(const struct groups *gs, pid_t pid, sj_error *err)
 {
@@ -564,10 +587,19 @@ int cg_create(struct sj_jail *j, sj_error *err)
 	if (cg_layout(&w, &gs, err) < 0 || check_missing(&j->cfg, &gs, err) < 0)
 		return -1;
 	for (; made < gs.n; made++)
-		if (make_parent(&gs, &gs.g[made], err) < 0 || make_group(&gs, &gs.g[made], err) < 0)
+		if (make_group(&gs, &gs.g[made], err) < 0)
 			goto fail;
-	if (set_limits(&gs, &j->cfg, LIMITED, err) < 0 || attach(&gs, j->init_pid, err) < 0)
+	/* New groups: only what differs from the kernel's defaults. */
+	if (set_limits(&gs, &j->cfg, not_default(&j->cfg), err) < 0 ||
+	    attach(&gs, j->init_pid, err) < 0)
 		goto fail;
+	/* Kept for the jail's end (no need to find them again); if there
+	 * is no memory for that, the end finds them as others do. */
+	cg_free(j);
+	j->cg = malloc(sizeof(gs));
+	if (j->cg)
+		*j->cg = gs;
+	j->cg_removed = false;
 	return 0;
 fail:
 	gs.n = made;
@@ -582,8 +614,17 @@ void cg_destroy(struct sj_jail *j)
 	struct groups gs;
 	sj_error ignored;
 
-	if (cg_layout(&w, &gs, &ignored) == 0)
+	if (j->cg)
+		cg_remove_groups(j->cg, 2000, true, &ignored);
+	else if (cg_layout(&w, &gs, &ignored) == 0)
 		cg_remove_groups(&gs, 2000, true, &ignored);
+	cg_free(j);
+}
+
+void cg_free(struct sj_jail *j)
+{
+	free(j->cg);
+	j->cg = NULL;
 }
 
 /* Move process PID (jexec's attacher) into the jail's groups. */

@@ -65,6 +65,7 @@ void sj_jail_free(sj_jail *j)
 	oci_unload(j);
 	fstab_free(j);
 	net_free(j);
+	cg_free(j);
 	users_free(&j->cred);
 	params_free(&j->cfg);
 	free(j);

@@ -207,16 +207,17 @@ static void purge_cgroups(int dirfd, int jid)
 		cg_remove_orphan(note + 7, jid, 200, &ignored);
 }
 
-/* Remove what a dead jail JID left: its entry, its name, and what its
- * network left on the host (netreg.c). */
-static void purge_jid(int dirfd, int jid)
+/* Remove what a dead jail JID left: its entry, its name, what its
+ * network left on the host (netreg.c), and with CGROUPS its groups. */
+static void purge_jid(int dirfd, int jid, bool cgroups)
 {
 	char path[64], name[NAME_MAX + 8], target[32];
 	FILE *f;
 	int fd;
 
 	netreg_purge(dirfd, jid);
-	purge_cgroups(dirfd, jid);
+	if (cgroups)
+		purge_cgroups(dirfd, jid);
 	snprintf(path, sizeof(path), "jail/%d", jid);
 	fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 	if (fd >= 0 && (f = fdopen(fd, "re"))) {
@@ -275,7 +276,7 @@ static int claim_jid(int dirfd, int want, int *jid, sj_error *err)
 		if (fd == -1)
 			return -1;
 		if (fd >= 0) {
-			purge_jid(dirfd, n);
+			purge_jid(dirfd, n, true);
 			*jid = n;
 			hint_write(hint, n % JID_MAX + 1);
 			return fd;
@@ -316,7 +317,7 @@ static void release_locked(struct sj_jail *j)
 	char path[64];
 
 	if (r->jid_lock >= 0) {
-		purge_jid(r->dirfd, r->jid);
+		purge_jid(r->dirfd, r->jid, !j->cg_removed);
 		if (j->cfg.name) {
 			char target[32];
 			ssize_t n;
@@ -768,7 +769,7 @@ int reg_purge(int dirfd, int jid, int timeout_ms, sj_error *err)
 	lock = lock_registry(dirfd, err);
 	if (lock < 0)
 		return -1;
-	purge_jid(dirfd, jid);
+	purge_jid(dirfd, jid, true);
 	unlinkat(dirfd, path, 0);
 	snprintf(path, sizeof(path), "jail/%d.dying", jid);
 	unlinkat(dirfd, path, 0);
@@ -813,7 +814,7 @@ void reg_sweep(int dirfd)
 		if (lock < 0 || fstat(fd, &held) < 0 || fstatat(dirfd, path, &now, AT_SYMLINK_NOFOLLOW) < 0 ||
 		    held.st_ino != now.st_ino || held.st_dev != now.st_dev)
 			continue;
-		purge_jid(dirfd, (int)jid);
+		purge_jid(dirfd, (int)jid, true);
 		unlinkat(dirfd, path, 0);
 		snprintf(path, sizeof(path), "jail/%ld.dying", jid);
 		unlinkat(dirfd, path, 0);

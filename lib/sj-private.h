@@ -449,9 +449,12 @@ int lim_apply_rlimits(const struct sj_config *c, sj_error *err);
 #define SJ_CGROUP_ROOT "/sys/fs/cgroup"
 #define SJ_CGROUP_PARENT "sysjail"	/* sysjail.cgroup's default */
 
+struct groups;
+
 int cg_parent_valid(const char *name, sj_error *err);
 int cg_create(struct sj_jail *j, sj_error *err);
 void cg_destroy(struct sj_jail *j);
+void cg_free(struct sj_jail *j);
 int cg_join(const struct sj_jail *j, pid_t pid, sj_error *err);
 int cg_modify(struct sj_jail *j, const char *name, const char *value, sj_error *err);
 void cg_kill(const struct sj_jail *j);
@@ -506,6 +509,8 @@ struct sj_jail {
 					 * (unit tests; see cgroup.c), or NULL */
 	char wait_reason[160];		/* why the command ended, if the kernel said */
 	long long oom_before;		/* the jail's memory kills at sj_attach(), or -1 */
+	struct groups *cg;		/* the groups cg_create() made, until removed */
+	bool cg_removed;		/* sj_wait() removed them */
 	struct oci_state *oci;		/* made from an OCI bundle (oci.h), or NULL */
 
 	/* Made without root (unpriv.c). */
