@@ -247,10 +247,11 @@ static int add_group(struct groups *gs, const char *hier, bool v2, unsigned ctls
 	struct group *g = &gs->g[gs->n];
 	int n = snprintf(g->dir, sizeof(g->dir), "%s/%s", hier, gs->w.parent);
 
-	g->parent_len = (size_t)n;
-	if (n < 0 || (size_t)snprintf(g->dir + n, sizeof(g->dir) - (size_t)n, "/jail-%d",
-				      gs->w.jid) >= sizeof(g->dir) - (size_t)n)
+	if (n < 0 || (size_t)n >= sizeof(g->dir) ||
+	    (size_t)snprintf(g->dir + n, sizeof(g->dir) - (size_t)n, "/jail-%d",
+			     gs->w.jid) >= sizeof(g->dir) - (size_t)n)
 		return sj_fail(err, ENAMETOOLONG, "cgroup %s: path too long", hier);
+	g->parent_len = (size_t)n;
 	g->v2 = v2;
 	g->ctls = ctls;
 	g->dev = st->st_dev;

@@ -31,7 +31,7 @@ struct where {
 
 /* One of the jail's groups: a hierarchy, and what it serves there. */
 struct group {
-	char dir[PATH_MAX];
+	char dir[512];			/* ROOT/HIERARCHY/PARENT/jail-JID */
 	size_t parent_len;		/* dir[0, parent_len) is PARENT */
 	bool v2;
 	unsigned ctls;			/* BIT(enum ctl) */

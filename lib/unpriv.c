@@ -387,15 +387,17 @@ static int send_inner_userns(struct sj_jail *j, sj_error *err)
 int up_write_maps(struct sj_jail *j, sj_error *err)
 {
 	static const char newuidmap[] = "/usr/bin/newuidmap", newgidmap[] = "/usr/bin/newgidmap";
-	struct passwd *pw = getpwuid(j->owner);
 	unsigned long us = 0, gs = 0, un, gn;
 	struct idmap_run u = { .tool = newuidmap }, g = { .tool = newgidmap };
 	pid_t pid = j->init_pid;
 	char path[64], map[64];
+	struct passwd *pw;
 	int r;
 
 	if (j->mode != SJ_MODE_USERNS)
 		return 0;
+	/* Only here: through NSS, a static tool loads the shared libc. */
+	pw = getpwuid(j->owner);
 	un = subid_range("/etc/subuid", pw ? pw->pw_name : NULL, j->owner, &us);
 	gn = subid_range("/etc/subgid", pw ? pw->pw_name : NULL, j->owner, &gs);
 	if (un && gn && access(newuidmap, X_OK) == 0 && access(newgidmap, X_OK) == 0) {
