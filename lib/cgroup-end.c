@@ -84,9 +84,12 @@ void cg_kill_round(const struct groups *gs)
 {
 	const struct group *v2 = cg_v2(gs), *g = v2 ? v2 : cg_serving(gs, C_FREEZER);
 
+	/* Only groups we made (a group of that name may be another's). */
+	if (g && !(gs->made & BIT(g - gs->g)))
+		v2 = g = NULL;
 	if (v2 && cg_exists(v2->dir, "cgroup.kill") && cg_put(gs, v2->dir, "cgroup.kill", "1") == 0)
 		return;
-	if (!g && gs->n == 0)
+	if (!g && (gs->n == 0 || !(gs->made & BIT(0))))
 		return;
 	/* Frozen or not (a second passed), what it lists is killed: a
 	 * process that forked meanwhile goes in the next round. */
@@ -139,7 +142,7 @@ int cg_remove_groups(const struct groups *gs, int timeout_ms, bool kill, sj_erro
 		/* A group whose last process has just exited may refuse its
 		 * rmdir a moment longer. */
 		for (size_t i = 0; i < gs->n; i++) {
-			if (gone[i])
+			if (gone[i] || !(gs->made & BIT(i)))
 				continue;
 			if (populated(&gs->g[i]) || remove_dir(gs, &gs->g[i]) < 0)
 				busy = busy ? busy : &gs->g[i];

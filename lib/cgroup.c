@@ -111,8 +111,10 @@ bool cg_exists(const char *dir, const char *file)
 	return path_of(path, sizeof(path), dir, file) == 0 && access(path, F_OK) == 0;
 }
 
-/* Write TEXT to DIR/FILE in one write; -1 with errno on failure. */
-int cg_put(const struct groups *gs, const char *dir, const char *file, const char *text)
+/* Write TEXT to DIR/FILE in one write, DIR relative to DIRFD; -1 with
+ * errno on failure. */
+static int put_at(const struct groups *gs, int dirfd, const char *dir, const char *file,
+		  const char *text)
 {
 	char path[PATH_MAX], line[64];
 	int flags = O_WRONLY | O_CLOEXEC | O_NOFOLLOW | (gs->w.fake ? O_APPEND : 0);
@@ -123,7 +125,7 @@ int cg_put(const struct groups *gs, const char *dir, const char *file, const cha
 	if (path_of(path, sizeof(path), dir, file) < 0)
 		return -1;
 	len = (size_t)snprintf(line, sizeof(line), "%s%s", text, gs->w.fake ? "\n" : "");
-	fd = open(path, flags);
+	fd = openat(dirfd, path, flags);
 	if (fd < 0)
 		return -1;
 	n = write(fd, line, len);
@@ -136,6 +138,12 @@ int cg_put(const struct groups *gs, const char *dir, const char *file, const cha
 	}
 	close(fd);
 	return 0;
+}
+
+/* Write TEXT to DIR/FILE in one write; -1 with errno on failure. */
+int cg_put(const struct groups *gs, const char *dir, const char *file, const char *text)
+{
+	return put_at(gs, AT_FDCWD, dir, file, text);
 }
 
 /* DIR/FILE, whole, NUL-ended (malloc'ed); NULL with errno. */
@@ -254,6 +262,7 @@ static int add_group(struct groups *gs, const char *hier, bool v2, unsigned ctls
 	g->parent_len = (size_t)n;
 	g->v2 = v2;
 	g->ctls = ctls;
+	g->hier = -1;
 	g->dev = st->st_dev;
 	g->ino = st->st_ino;
 	gs->n++;
@@ -295,6 +304,7 @@ int cg_layout(const struct where *w, struct groups *gs, sj_error *err)
 		else if (add_group(gs, dir, false, BIT(c), &st, err) < 0)
 			return -1;
 	}
+	gs->made = (1u << gs->n) - 1;
 	return 0;
 }
 
@@ -537,17 +547,23 @@ static unsigned not_default(const struct sj_config *c)
 	return which;
 }
 
-/* Move process PID into every group of the jail. */
-static int attach(const struct groups *gs, pid_t pid, sj_error *err)
+/* Move process PID into the groups of GS in MASK. */
+static int attach(const struct groups *gs, unsigned mask, pid_t pid, sj_error *err)
 {
 	char text[16];
 
 	snprintf(text, sizeof(text), "%d", (int)pid);
 	for (size_t i = 0; i < gs->n; i++)
-		if (cg_put(gs, gs->g[i].dir, "cgroup.procs", text) < 0)
+		if ((mask & BIT(i)) && cg_put(gs, gs->g[i].dir, "cgroup.procs", text) < 0)
 			return sj_fail_errno(err, "moving process %d into cgroup %s", (int)pid,
 					     gs->g[i].dir);
 	return 0;
+}
+
+/* Where G's hierarchy's root ends in G->dir. */
+static size_t hier_len(const struct groups *gs, const struct group *g)
+{
+	return g->parent_len - strlen(gs->w.parent) - 1;
 }
 
 /* ---- the entry points ----------------------------------------------------- */
@@ -573,52 +589,133 @@ static int without_groups(struct sj_jail *j, sj_error *err)
 	return 0;
 }
 
-int cg_create(struct sj_jail *j, sj_error *err)
+/*
+ * A create step before the init's clone: where the jail's groups go
+ * (kept in J for the init and for the jail's end), and its v2 group,
+ * made and opened for clone3(2)'s CLONE_INTO_CGROUP.
+ *
+ * No process is ever moved into a jail's group by its pid: that takes the
+ * kernel's cgroup_threadgroup_rwsem for writing, whose every first taker
+ * after a quiet while waits for an RCU grace period (7 to 15 ms on this
+ * kind of machine).  The init is born in the v2 group, and joins its v1
+ * groups itself (cg_enter()) through their "tasks" files, which for the
+ * calling thread the kernel does without that lock.
+ */
+int cg_prepare(struct sj_jail *j, sj_error *err)
 {
 	struct where w = cg_where(j);
-	struct groups gs;
-	sj_error ignored;
-	size_t made = 0;
+	const struct group *v2;
 
-	/* A bundle's jail has the groups its spec asks for (oci-cgroup.c). */
+	cg_free(j);
+	j->cg_removed = false;
+	/* A bundle's jail has the groups its spec asks for (oci-cgroup.c);
+	 * a user's has none (cg_create() says why a limit can't be had). */
+	if (j->cfg.oci || !up_cgroups_allowed(j))
+		return 0;
+	j->cg = malloc(sizeof(*j->cg));
+	if (!j->cg)
+		return sj_fail(err, ENOMEM, "out of memory");
+	if (cg_layout(&w, j->cg, err) < 0 || check_missing(&j->cfg, j->cg, err) < 0) {
+		cg_free(j);
+		return -1;
+	}
+	j->cg->made = 0;
+	if (!(v2 = cg_v2(j->cg)))
+		return 0;
+	if (make_group(j->cg, v2, err) < 0) {
+		cg_free(j);
+		return -1;
+	}
+	j->cg->made |= BIT(0);
+	/* A fake tree has no cgroup to clone into. */
+	if (j->cg->w.fake)
+		return 0;
+	j->cg_fd = open(v2->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (j->cg_fd < 0) {
+		sj_fail_errno(err, "cgroup %s", v2->dir);
+		cg_destroy(j);
+		return -1;
+	}
+	return 0;
+}
+
+/* A create step after the init's clone: the rest of the groups, and the
+ * limits; the init joins them (cg_enter()) before it starts anything. */
+int cg_create(struct sj_jail *j, sj_error *err)
+{
+	struct groups *gs = j->cg;
+
 	if (j->cfg.oci)
 		return 0;
 	if (!up_cgroups_allowed(j))
 		return without_groups(j, err);
-	if (cg_layout(&w, &gs, err) < 0 || check_missing(&j->cfg, &gs, err) < 0)
-		return -1;
-	for (; made < gs.n; made++)
-		if (make_group(&gs, &gs.g[made], err) < 0)
-			goto fail;
+	if (!gs)
+		return 0;
+	for (size_t i = 0; i < gs->n; i++) {
+		if (gs->made & BIT(i))
+			continue;
+		if (make_group(gs, &gs->g[i], err) < 0)
+			return -1;
+		gs->made |= BIT(i);
+	}
 	/* New groups: only what differs from the kernel's defaults. */
-	if (set_limits(&gs, &j->cfg, not_default(&j->cfg), err) < 0 ||
-	    attach(&gs, j->init_pid, err) < 0)
-		goto fail;
-	/* Kept for the jail's end (no need to find them again); if there
-	 * is no memory for that, the end finds them as others do. */
-	cg_free(j);
-	j->cg = malloc(sizeof(gs));
-	if (j->cg)
-		*j->cg = gs;
-	j->cg_removed = false;
-	return 0;
-fail:
-	gs.n = made;
-	cg_remove_groups(&gs, 2000, true, &ignored);
-	return -1;
+	return set_limits(gs, &j->cfg, not_default(&j->cfg), err);
 }
 
-/* Undo cg_create(): kill what is in the groups, and remove them. */
+/*
+ * In the init, first: hold the root of each hierarchy of the jail's v1
+ * groups, which its creator makes meanwhile, for cg_enter() to find them
+ * once the init's own tree is the jail's.
+ */
+int cg_hold(struct sj_jail *j, sj_error *err)
+{
+	struct groups *gs = j->cg;
+
+	for (size_t i = 0; gs && i < gs->n; i++) {
+		struct group *g = &gs->g[i];
+		char root[sizeof(g->dir)];
+
+		if (g->v2)
+			continue;
+		snprintf(root, sizeof(root), "%.*s", (int)hier_len(gs, g), g->dir);
+		g->hier = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+		if (g->hier < 0)
+			return sj_fail_errno(err, "cgroup %s", root);
+	}
+	return 0;
+}
+
+/*
+ * In the init, after sj_start()'s "go": join the jail's v1 groups through
+ * their "tasks" files (this thread: the init has no other), and let go of
+ * their hierarchies.
+ */
+int cg_enter(struct sj_jail *j, sj_error *err)
+{
+	struct groups *gs = j->cg;
+	int r = 0;
+
+	for (size_t i = 0; gs && i < gs->n; i++) {
+		struct group *g = &gs->g[i];
+
+		if (g->v2 || g->hier < 0)
+			continue;
+		if (r == 0 && put_at(gs, g->hier, g->dir + hier_len(gs, g) + 1, "tasks", "0") < 0)
+			r = sj_fail_errno(err, "joining cgroup %s", g->dir);
+		close(g->hier);
+		g->hier = -1;
+	}
+	return r;
+}
+
+/* Undo cg_prepare() and cg_create(): kill what is in the groups made,
+ * and remove them. */
 void cg_destroy(struct sj_jail *j)
 {
-	struct where w = cg_where(j);
-	struct groups gs;
 	sj_error ignored;
 
 	if (j->cg)
 		cg_remove_groups(j->cg, 2000, true, &ignored);
-	else if (cg_layout(&w, &gs, &ignored) == 0)
-		cg_remove_groups(&gs, 2000, true, &ignored);
 	cg_free(j);
 }
 
@@ -626,6 +723,9 @@ void cg_free(struct sj_jail *j)
 {
 	free(j->cg);
 	j->cg = NULL;
+	if (j->cg_fd >= 0)
+		close(j->cg_fd);
+	j->cg_fd = -1;
 }
 
 /* Move process PID (jexec's attacher) into the jail's groups. */
@@ -640,7 +740,7 @@ int cg_join(const struct sj_jail *j, pid_t pid, sj_error *err)
 		if (access(gs.g[i].dir, F_OK) < 0)
 			return sj_fail(err, ESRCH, "jail %d is being removed (no cgroup %s)", w.jid,
 				       gs.g[i].dir);
-	return attach(&gs, pid, err);
+	return attach(&gs, gs.made, pid, err);
 }
 
 /*

@@ -35,6 +35,7 @@ struct group {
 	size_t parent_len;		/* dir[0, parent_len) is PARENT */
 	bool v2;
 	unsigned ctls;			/* BIT(enum ctl) */
+	int hier;			/* the init's: its hierarchy's root (cg_hold()) */
 	dev_t dev;			/* the hierarchy's root, to find */
 	ino_t ino;			/* co-mounted v1 controllers */
 };
@@ -44,6 +45,7 @@ struct groups {
 	size_t n;
 	struct group g[C_COUNT + 1];
 	unsigned missing;		/* wanted, but not on this machine */
+	unsigned made;			/* BIT(i) for g[i] there (cg_layout(): all) */
 };
 
 struct where cg_where(const struct sj_jail *j);

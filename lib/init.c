@@ -310,15 +310,19 @@ int init_main(struct sj_jail *j)
 			keep[13 + i] = j->oci->nsfd[i];
 	}
 	close_all_but(keep, SJ_NELEM(keep));
+	if (cg_hold(j, &err) < 0)
+		goto fail;
 
 	if (j->oci ? oci_init_setup(j, &err) < 0
 		   : up_init_prepare(j, &err) < 0 || setup_host_side(j, &err) < 0 ||
 		     wait_go(j->sock_init, &err) < 0)
 		goto fail;
 	close(j->root_fd);
-	/* The jail's rlimits, inherited by all it starts: set while we are
-	 * root on the host, as raising a hard limit needs. */
-	if (lim_apply_rlimits(&j->cfg, &err) < 0 || drop_to_jail(j, &err) < 0)
+	/* The jail's v1 cgroups, made by now (we were born in its v2 one),
+	 * and its rlimits, inherited by all it starts: joined and set while
+	 * we are root on the host, as raising a hard limit needs. */
+	if (cg_enter(j, &err) < 0 || lim_apply_rlimits(&j->cfg, &err) < 0 ||
+	    drop_to_jail(j, &err) < 0)
 		goto fail;
 	if (j->userns_fd >= 0)
 		close(j->userns_fd);

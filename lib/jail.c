@@ -35,6 +35,7 @@ sj_jail *sj_jail_new(sj_error *err)
 	j->init_pid = -1;
 	j->init_pidfd = -1;
 	j->oom_before = -1;
+	j->cg_fd = -1;
 	j->audit = (struct sj_audit){ .sock = -1, .pid = -1, .pidfd = -1 };
 	return j;
 }
@@ -217,6 +218,14 @@ static int spawn_init(struct sj_jail *j, sj_error *err)
 		args.flags |= CLONE_NEWUSER;
 	else if (j->mode == SJ_MODE_CONFINE)
 		args.flags = CLONE_PIDFD;
+	/* Born in its v2 group (cg_prepare()): moving a process in would
+	 * take the kernel's cgroup_threadgroup_rwsem for writing, and wait
+	 * for an RCU grace period (up to 15 ms here) unless another move
+	 * came just before. */
+	if (j->cg_fd >= 0) {
+		args.flags |= CLONE_INTO_CGROUP;
+		args.cgroup = (uint64_t)j->cg_fd;
+	}
 	/* A bundle's namespaces are its own; a PID one to join is joined
 	 * for our children, around the clone. */
 	if (j->oci) {
@@ -233,6 +242,7 @@ static int spawn_init(struct sj_jail *j, sj_error *err)
 		_exit(init_main(j));
 	j->init_pid = (pid_t)pid;
 	j->init_pidfd = pidfd;
+	close_fd(&j->cg_fd);
 	/* The init's end is the init's alone now. */
 	close_fd(&j->sock_init);
 	return 0;
@@ -290,13 +300,14 @@ static const struct step {
 	{ "network namespace", net_prepare, net_free },
 	{ "oci namespaces", oci_open_ns, oci_ns_close },
 	{ "root", prepare_root, mnt_close_root },
+	{ "cgroup", cg_prepare, cg_destroy },
 	{ "channel", open_channel, close_channel },
 	{ "oci start socket", oci_listen, oci_unlisten },
 	{ "init", spawn_init, kill_init },
 	{ "network namespace aside", net_make_aside, NULL },
 	{ "id maps", up_write_maps, NULL },
 	{ "network", net_configure, net_teardown },
-	{ "cgroups", cg_create, cg_destroy },
+	{ "cgroups", cg_create, NULL },
 	{ "oci cgroups", oci_after_spawn, oci_undo_spawn },
 	{ "oci built", oci_wait_built, NULL },
 	{ "registry entry", reg_publish, NULL },

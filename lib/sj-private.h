@@ -452,7 +452,10 @@ int lim_apply_rlimits(const struct sj_config *c, sj_error *err);
 struct groups;
 
 int cg_parent_valid(const char *name, sj_error *err);
+int cg_prepare(struct sj_jail *j, sj_error *err);
 int cg_create(struct sj_jail *j, sj_error *err);
+int cg_hold(struct sj_jail *j, sj_error *err);
+int cg_enter(struct sj_jail *j, sj_error *err);
 void cg_destroy(struct sj_jail *j);
 void cg_free(struct sj_jail *j);
 int cg_join(const struct sj_jail *j, pid_t pid, sj_error *err);
@@ -509,7 +512,8 @@ struct sj_jail {
 					 * (unit tests; see cgroup.c), or NULL */
 	char wait_reason[160];		/* why the command ended, if the kernel said */
 	long long oom_before;		/* the jail's memory kills at sj_attach(), or -1 */
-	struct groups *cg;		/* the groups cg_create() made, until removed */
+	struct groups *cg;		/* its groups (cg_prepare()), until removed */
+	int cg_fd;			/* its v2 group, for clone3(2), or -1 */
 	bool cg_removed;		/* sj_wait() removed them */
 	struct oci_state *oci;		/* made from an OCI bundle (oci.h), or NULL */
 

@@ -62,13 +62,16 @@ refused_forks() {
 
 # The pid of jexec's command, the child of jexec $1.
 command_of() {
-	local cmd
+	local c
+	# jexec's attacher is a child too until the command has started;
+	# the command is the child that is no longer jexec.
 	for _ in $(seq 100); do
-		cmd=$(pgrep -P "$1")
-		[ -n "$cmd" ] && break
+		for c in $(pgrep -P "$1"); do
+			[ "$(readlink /proc/"$c"/exe 2>/dev/null)" != "$JEXEC" ] &&
+				{ echo "$c"; return 0; }
+		done
 		sleep 0.05
 	done
-	echo "$cmd"
 }
 
 test_fork_bomb_stops_at_maxproc() {
