@@ -308,13 +308,26 @@ static int build_proc(int root, int devfd, const struct sj_jail *j, sj_error *er
 		if (bind_over(null, proc, proc_masked_files[i], 0, err) < 0)
 			return -1;
 	for (size_t i = 0; i < SJ_NELEM(proc_masked_dirs); i++) {
-		if (faccessat(proc, proc_masked_dirs[i], F_OK, AT_SYMLINK_NOFOLLOW) < 0)
+		SJ_AUTOCLOSE int target = -1;
+
+		if (empty >= 0) {
+			if (bind_over(empty, proc, proc_masked_dirs[i], 0, err) < 0)
+				return -1;
 			continue;
-		if (empty < 0 && (empty = mnt_fs_new("tmpfs", NULL, "size=0,nr_inodes=1",
-						 hard | MOUNT_ATTR_RDONLY, err)) < 0)
+		}
+		/* The first one masked gets the new mount itself: were it
+		 * cloned, dropping the detached original would wait for an
+		 * RCU grace period. */
+		target = openat(proc, proc_masked_dirs[i], O_PATH | O_CLOEXEC | O_NOFOLLOW);
+		if (target < 0)
+			continue;
+		empty = mnt_fs_new("tmpfs", NULL, "size=0,nr_inodes=1", hard | MOUNT_ATTR_RDONLY,
+				   err);
+		if (empty < 0)
 			return -1;
-		if (bind_over(empty, proc, proc_masked_dirs[i], 0, err) < 0)
-			return -1;
+		if (move_mount(empty, "", target, "", MOVE_MOUNT_F_EMPTY_PATH |
+			       MOVE_MOUNT_T_EMPTY_PATH) < 0)
+			return sj_fail_errno(err, "masking /proc/%s", proc_masked_dirs[i]);
 	}
 	return 0;
 }
