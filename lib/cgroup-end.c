@@ -139,12 +139,13 @@ int cg_remove_groups(const struct groups *gs, int timeout_ms, bool kill, sj_erro
 	for (int round = 0;; round++) {
 		const struct group *busy = NULL;
 
-		/* A group whose last process has just exited may refuse its
-		 * rmdir a moment longer. */
+		/* The kernel refuses to remove a group with a process in it
+		 * (EBUSY); one whose last process has just exited may refuse
+		 * a moment longer.  A fake tree has no kernel to refuse. */
 		for (size_t i = 0; i < gs->n; i++) {
 			if (gone[i] || !(gs->made & BIT(i)))
 				continue;
-			if (populated(&gs->g[i]) || remove_dir(gs, &gs->g[i]) < 0)
+			if ((gs->w.fake && populated(&gs->g[i])) || remove_dir(gs, &gs->g[i]) < 0)
 				busy = busy ? busy : &gs->g[i];
 			else
 				gone[i] = true;
