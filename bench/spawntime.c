@@ -3,8 +3,12 @@
  * one run and interleaved (round-robin), so that every command sees the
  * same machine.
  *
- * usage: spawntime ROUNDS COMMAND... [-- COMMAND...]...
+ * usage: spawntime [-g MS] ROUNDS COMMAND... [-- COMMAND...]...
  * prints one line per command: median and mean wall time in microseconds.
+ * With -g, each start comes MS milliseconds after the last one ended, as
+ * when commands are started now and then rather than back to back: what
+ * the kernel defers (RCU grace periods, namespace teardown) is then done
+ * between them, and what waits for it shows.
  */
 #define _GNU_SOURCE
 #include <fcntl.h>
@@ -59,12 +63,17 @@ static double run(char **argv)
 
 int main(int argc, char **argv)
 {
-	int rounds, ncmd = 0;
+	int rounds, ncmd = 0, gap_ms = 0;
 	char **cmds[16];
 	double *t[16];
 
+	if (argc > 2 && strcmp(argv[1], "-g") == 0) {
+		gap_ms = atoi(argv[2]);
+		argc -= 2;
+		argv += 2;
+	}
 	if (argc < 3) {
-		fprintf(stderr, "usage: spawntime ROUNDS COMMAND... [-- COMMAND...]...\n");
+		fprintf(stderr, "usage: spawntime [-g MS] ROUNDS COMMAND... [-- COMMAND...]...\n");
 		return 2;
 	}
 	rounds = atoi(argv[1]);
@@ -79,8 +88,11 @@ int main(int argc, char **argv)
 		run(cmds[c]);	/* warm-up */
 	}
 	for (int r = 0; r < rounds; r++)
-		for (int c = 0; c < ncmd; c++)
+		for (int c = 0; c < ncmd; c++) {
+			if (gap_ms > 0)
+				usleep((useconds_t)gap_ms * 1000);
 			t[c][r] = run(cmds[c]);
+		}
 	for (int c = 0; c < ncmd; c++) {
 		double sum = 0;
 
