@@ -1,7 +1,9 @@
 /*
  * attach.c: run a command in a running jail (jexec).
  *
- * The caller forks an attacher, which joins every namespace of the jail
+ * The caller forks an attacher (into the jail's v2 cgroup, as clone3(2)
+ * can: never moved there by pid, see cgroup.c), which joins every
+ * namespace of the jail
  * at once through a pidfd of the jail's init (never by pid: a recycled
  * pid cannot put a command in the wrong place) and starts the command as
  * a sibling of itself, a child of the caller, in the jail's PID namespace.
@@ -14,12 +16,14 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <grp.h>
+#include <linux/sched.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 
 #include "oci.h"
@@ -86,7 +90,7 @@ static void __attribute__((noreturn)) attacher(const struct sj_jail *j, const st
 	if (!stack) {
 		m.report = (struct sj_report){ SJ_REPORT_SETUP, ENOMEM, "out of memory" };
 	} else if (j->oci ? ocg_join(j, 0, &e) < 0
-			  : (up_cgroups_allowed(j) && cg_join(j, getpid(), &e) < 0) ||
+			  : (up_cgroups_allowed(j) && cg_join(j, &e) < 0) ||
 			    lim_apply_rlimits(&j->cfg, &e) < 0) {
 		/* The jail's cgroups and rlimits (a bundle's: its own), for the
 		 * command to inherit; as root on the host still, before
@@ -117,6 +121,24 @@ static void __attribute__((noreturn)) attacher(const struct sj_jail *j, const st
 	_exit(0);
 }
 
+/*
+ * fork(), or, with CGROUP, a clone3(2) that puts the child there.  Like
+ * the jail's init, the child must not call abort() or raise(), which
+ * would use the parent's cached thread id.
+ */
+static pid_t fork_attacher(int cgroup)
+{
+	struct clone_args args = {
+		.flags = CLONE_INTO_CGROUP,
+		.exit_signal = SIGCHLD,
+		.cgroup = (uint64_t)cgroup,
+	};
+
+	if (cgroup < 0)
+		return fork();
+	return (pid_t)syscall(SYS_clone3, &args, sizeof(args));
+}
+
 pid_t sj_attach(sj_jail *j, const struct sj_exec *e, sj_error *err)
 {
 	struct sj_cmd cmd = {
@@ -132,6 +154,7 @@ pid_t sj_attach(sj_jail *j, const struct sj_exec *e, sj_error *err)
 	};
 	struct attach_msg m = { .pid = -1 };
 	struct oci_process *proc = NULL;
+	SJ_AUTOCLOSE int cgroup = -1;
 	int sv[2], status;
 	pid_t a;
 	ssize_t n;
@@ -162,16 +185,20 @@ pid_t sj_attach(sj_jail *j, const struct sj_exec *e, sj_error *err)
 		oci_exec_process_free(proc);
 		return -1;
 	}
+	if (!j->cfg.oci && up_cgroups_allowed(j) && cg_open_v2(j, &cgroup, err) < 0) {
+		oci_exec_process_free(proc);
+		return -1;
+	}
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) {
 		oci_exec_process_free(proc);
 		return sj_fail_errno(err, "socketpair");
 	}
-	a = fork();
+	a = fork_attacher(cgroup);
 	if (a < 0) {
 		close(sv[0]);
 		close(sv[1]);
 		oci_exec_process_free(proc);
-		return sj_fail_errno(err, "fork");
+		return sj_fail_errno(err, "starting jexec's attacher");
 	}
 	if (a == 0) {
 		close(sv[0]);

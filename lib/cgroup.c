@@ -547,19 +547,6 @@ static unsigned not_default(const struct sj_config *c)
 	return which;
 }
 
-/* Move process PID into the groups of GS in MASK. */
-static int attach(const struct groups *gs, unsigned mask, pid_t pid, sj_error *err)
-{
-	char text[16];
-
-	snprintf(text, sizeof(text), "%d", (int)pid);
-	for (size_t i = 0; i < gs->n; i++)
-		if ((mask & BIT(i)) && cg_put(gs, gs->g[i].dir, "cgroup.procs", text) < 0)
-			return sj_fail_errno(err, "moving process %d into cgroup %s", (int)pid,
-					     gs->g[i].dir);
-	return 0;
-}
-
 /* Where G's hierarchy's root ends in G->dir. */
 static size_t hier_len(const struct groups *gs, const struct group *g)
 {
@@ -728,19 +715,54 @@ void cg_free(struct sj_jail *j)
 	j->cg_fd = -1;
 }
 
-/* Move process PID (jexec's attacher) into the jail's groups. */
-int cg_join(const struct sj_jail *j, pid_t pid, sj_error *err)
+/*
+ * The running jail's v2 group, opened for clone3(2)'s CLONE_INTO_CGROUP
+ * (jexec's attacher is born there, as the init was): *FD, or -1 if the
+ * jail has none.
+ */
+int cg_open_v2(const struct sj_jail *j, int *fd, sj_error *err)
+{
+	struct where w = cg_where(j);
+	const struct group *v2;
+	struct groups gs;
+
+	*fd = -1;
+	if (cg_layout(&w, &gs, err) < 0)
+		return -1;
+	if (!(v2 = cg_v2(&gs)))
+		return 0;
+	*fd = open(v2->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (*fd >= 0)
+		return 0;
+	if (errno == ENOENT)
+		return sj_fail(err, ESRCH, "jail %d is being removed (no cgroup %s)", w.jid,
+			       v2->dir);
+	return sj_fail_errno(err, "cgroup %s", v2->dir);
+}
+
+/*
+ * The calling process (jexec's attacher: one thread, born in the jail's
+ * v2 group) joins the jail's v1 groups, as the init does (cg_enter()):
+ * through "tasks", never by pid.
+ */
+int cg_join(const struct sj_jail *j, sj_error *err)
 {
 	struct where w = cg_where(j);
 	struct groups gs;
 
 	if (cg_layout(&w, &gs, err) < 0)
 		return -1;
-	for (size_t i = 0; i < gs.n; i++)
-		if (access(gs.g[i].dir, F_OK) < 0)
+	for (size_t i = 0; i < gs.n; i++) {
+		if (gs.g[i].v2)
+			continue;
+		if (cg_put(&gs, gs.g[i].dir, "tasks", "0") == 0)
+			continue;
+		if (errno == ENOENT)
 			return sj_fail(err, ESRCH, "jail %d is being removed (no cgroup %s)", w.jid,
 				       gs.g[i].dir);
-	return attach(&gs, gs.made, pid, err);
+		return sj_fail_errno(err, "joining cgroup %s", gs.g[i].dir);
+	}
+	return 0;
 }
 
 /*

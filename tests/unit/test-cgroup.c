@@ -236,9 +236,10 @@ static void test_v2_create(void)
 	    "something was made outside the v2 root");
 
 	/* jexec's attacher joins; jail -m changes a limit; then the end. */
-	r = cg_join(j, 5151, &err);
-	tap(r == 0 && !strcmp(last(slurp("root/sysjail/jail-7/cgroup.procs")), "5151"),
-	    "v2: join", "%s", err.msg);
+	r = cg_join(j, &err);
+	tap(r == 0 && !strcmp(slurp("root/sysjail/jail-7/cgroup.procs"), ""),
+	    "v2: jexec's attacher joins nothing by pid (clone3 puts it there)", "%d %s", r,
+	    r ? err.msg : slurp("root/sysjail/jail-7/cgroup.procs"));
 	r = cg_modify(j, "sysjail.memory", "unlimited", &err);
 	tap(r == 0 && !strcmp(last(slurp("root/sysjail/jail-7/memory.max")), "max") &&
 	    !strcmp(last(slurp("root/sysjail/jail-7/memory.swap.max")), "max"),
@@ -374,6 +375,12 @@ static void test_hybrid(void)
 	    "hybrid: the init joins each v1 group itself, as a thread; none moved by pid",
 	    "unified '%s' pids tasks '%s'", slurp("root/unified/sysjail/jail-9/cgroup.procs"),
 	    slurp("root/pids/sysjail/jail-9/tasks"));
+	r = cg_join(j, &err);
+	tap(r == 0 && !strcmp(slurp("root/pids/sysjail/jail-9/tasks"), "0\n0\n") &&
+	    !strcmp(slurp("root/cpu/sysjail/jail-9/tasks"), "0\n0\n") &&
+	    !strcmp(slurp("root/unified/sysjail/jail-9/cgroup.procs"), ""),
+	    "hybrid: jexec's attacher joins each v1 group itself", "%d %s", r,
+	    r ? err.msg : slurp("root/pids/sysjail/jail-9/tasks"));
 	tap(!exists("root/freezer/sysjail") && !exists("root/cpuacct/sysjail") &&
 	    !strcmp(slurp("root/unified/sysjail/cgroup.subtree_control"), ""),
 	    "hybrid: v2 kills and counts CPU: no freezer or cpuacct group; no v2 controller",
