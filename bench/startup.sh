@@ -2,7 +2,9 @@
 # bench/startup.sh: what a jail costs, as ratios measured in one run.
 #
 #   start-up: `jail / h /bin/true` against bare /bin/true, unshare(1) with
-#   the same namespaces, and bubblewrap, back to back;
+#   the same namespaces, bubblewrap, and minjail (bench/minjail.c: the
+#   namespaces, a bind of / with /proc and pivot_root, nothing else, as a
+#   floor), back to back;
 #   spaced start-up: the same, each start 50 ms after the last ended, as a
 #   user starts jails: a wait for an RCU grace period (which back-to-back
 #   starts share) shows only here;
@@ -21,11 +23,12 @@ trap 'rm -rf "$SYSJAIL_RUNDIR"; rmdir /sys/fs/cgroup/"$SYSJAIL_CGROUP" /sys/fs/c
 
 bwrap=$(command -v bwrap) || { echo "bench: install bubblewrap" >&2; exit 1; }
 unshare=$(command -v unshare)
-names=(bare jail unshare bwrap)
+names=(bare jail unshare bwrap minjail)
 commands=(/bin/true -- \
 	"$build/jail" / h /bin/true -- \
 	"$unshare" --fork --pid --mount --uts --ipc --net --mount-proc /bin/true -- \
-	"$bwrap" --unshare-all --ro-bind / / --proc /proc --dev /dev /bin/true)
+	"$bwrap" --unshare-all --ro-bind / / --proc /proc --dev /dev /bin/true -- \
+	"$build/bench/minjail" /bin/true)
 
 # Median and mean of each command, from spawntime's lines.
 report() {
@@ -39,6 +42,7 @@ report() {
 				printf "  %-8s median %8.1f  mean %8.1f   x bare %5.2f   jail / this %5.2f\n",
 					name[i], med[i], mean[i], med[i] / med[1], med[2] / med[i]
 			printf "  jail start-up against bubblewrap: %.2f (target: at most 0.50)\n", med[2] / med[4]
+			printf "  minjail (the floor) against bubblewrap: %.2f\n", med[5] / med[4]
 		}'
 }
 
