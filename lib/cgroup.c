@@ -31,13 +31,17 @@
  * Nothing here touches a group sysjail did not make: only PARENT and the
  * jail-JID groups under it are made, written, emptied or removed.
  *
- * sj_create() makes the groups and moves the init in after its clone and
- * before sj_start()'s "go", after which the init unshares its cgroup
- * namespace: the jail sees its own group as its root.  jexec's attacher
- * moves itself in before it clones the command.  The groups go with the
- * jail: sj_wait() removes them, jail -r kills through them first, a
- * failed sj_create() undoes them, and the registry removes those of a
- * dead jail whose maker died (cg_remove_orphan(): empty groups only).
+ * sj_create() makes the v2 group before the init's clone, which puts the
+ * init in it (CLONE_INTO_CGROUP), and the v1 groups after; at sj_start()'s
+ * "go" the init joins those itself (cg_enter()), then unshares its cgroup
+ * namespace: the jail sees its own group as its root.  jexec's attacher is
+ * born in the v2 group and joins the v1 ones itself before it clones the
+ * command.  Nothing is moved in by pid: see cg_prepare().
+ *
+ * The groups go with the jail: sj_wait() removes them, jail -r kills
+ * through them first, a failed sj_create() undoes them (only those it
+ * made), and the registry removes those of a dead jail whose maker died
+ * (cg_remove_orphan(): empty groups only).
  *
  * Unit tests point j->cg_fake at a directory they build.  There, nothing
  * is checked to be a cgroup file system, a jail-JID directory that exists
