@@ -22,6 +22,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/single_threaded.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -70,8 +71,9 @@ fail:
 	_exit(SJ_EXIT_SETUP);
 }
 
+/* The attacher; IN_V2: born in the jail's v2 cgroup (fork_attacher()). */
 static void __attribute__((noreturn)) attacher(const struct sj_jail *j, const struct sj_cmd *cmd,
-					       int sock)
+					       int sock, bool in_v2)
 {
 	int flags = CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNET |
 		    CLONE_NEWCGROUP;
@@ -90,7 +92,7 @@ static void __attribute__((noreturn)) attacher(const struct sj_jail *j, const st
 	if (!stack) {
 		m.report = (struct sj_report){ SJ_REPORT_SETUP, ENOMEM, "out of memory" };
 	} else if (j->oci ? ocg_join(j, 0, &e) < 0
-			  : (up_cgroups_allowed(j) && cg_join(j, &e) < 0) ||
+			  : (up_cgroups_allowed(j) && cg_join(j, !in_v2, &e) < 0) ||
 			    lim_apply_rlimits(&j->cfg, &e) < 0) {
 		/* The jail's cgroups and rlimits (a bundle's: its own), for the
 		 * command to inherit; as root on the host still, before
@@ -124,7 +126,9 @@ static void __attribute__((noreturn)) attacher(const struct sj_jail *j, const st
 /*
  * fork(), or, with CGROUP, a clone3(2) that puts the child there.  Like
  * the jail's init, the child must not call abort() or raise(), which
- * would use the parent's cached thread id.
+ * would use the parent's cached thread id.  The caller passes CGROUP only
+ * while it has one thread: with more, another may hold a lock of malloc
+ * or stdio at the clone, which fork() takes care of and clone3 does not.
  */
 static pid_t fork_attacher(int cgroup)
 {
@@ -185,7 +189,8 @@ pid_t sj_attach(sj_jail *j, const struct sj_exec *e, sj_error *err)
 		oci_exec_process_free(proc);
 		return -1;
 	}
-	if (!j->cfg.oci && up_cgroups_allowed(j) && cg_open_v2(j, &cgroup, err) < 0) {
+	if (!j->cfg.oci && up_cgroups_allowed(j) && __libc_single_threaded &&
+	    cg_open_v2(j, &cgroup, err) < 0) {
 		oci_exec_process_free(proc);
 		return -1;
 	}
@@ -202,7 +207,7 @@ pid_t sj_attach(sj_jail *j, const struct sj_exec *e, sj_error *err)
 	}
 	if (a == 0) {
 		close(sv[0]);
-		attacher(j, &cmd, sv[1]);
+		attacher(j, &cmd, sv[1], cgroup >= 0);
 	}
 	close(sv[1]);
 	do

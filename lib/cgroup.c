@@ -745,11 +745,12 @@ int cg_open_v2(const struct sj_jail *j, int *fd, sj_error *err)
 }
 
 /*
- * The calling process (jexec's attacher: one thread, born in the jail's
- * v2 group) joins the jail's v1 groups, as the init does (cg_enter()):
- * through "tasks", never by pid.
+ * The calling process (jexec's attacher: one thread) joins the jail's v1
+ * groups, as the init does (cg_enter()), through "tasks".  It was born in
+ * the v2 group, unless V2 (its caller had threads): then it moves itself
+ * there too, and waits for the lock that takes (cg_prepare()).
  */
-int cg_join(const struct sj_jail *j, sj_error *err)
+int cg_join(const struct sj_jail *j, bool v2, sj_error *err)
 {
 	struct where w = cg_where(j);
 	struct groups gs;
@@ -757,9 +758,9 @@ int cg_join(const struct sj_jail *j, sj_error *err)
 	if (cg_layout(&w, &gs, err) < 0)
 		return -1;
 	for (size_t i = 0; i < gs.n; i++) {
-		if (gs.g[i].v2)
+		if (gs.g[i].v2 && !v2)
 			continue;
-		if (cg_put(&gs, gs.g[i].dir, "tasks", "0") == 0)
+		if (cg_put(&gs, gs.g[i].dir, gs.g[i].v2 ? "cgroup.procs" : "tasks", "0") == 0)
 			continue;
 		if (errno == ENOENT)
 			return sj_fail(err, ESRCH, "jail %d is being removed (no cgroup %s)", w.jid,

@@ -459,7 +459,7 @@ int cg_enter(struct sj_jail *j, sj_error *err);
 void cg_destroy(struct sj_jail *j);
 void cg_free(struct sj_jail *j);
 int cg_open_v2(const struct sj_jail *j, int *fd, sj_error *err);
-int cg_join(const struct sj_jail *j, sj_error *err);
+int cg_join(const struct sj_jail *j, bool v2, sj_error *err);
 int cg_modify(struct sj_jail *j, const char *name, const char *value, sj_error *err);
 void cg_kill(const struct sj_jail *j);
 int cg_remove(const struct sj_jail *j, int timeout_ms, sj_error *err);

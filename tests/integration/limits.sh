@@ -60,14 +60,16 @@ refused_forks() {
 	awk '$1 == "max" { print $2 }' "$(cgdir pids "$1")/pids.events"
 }
 
-# The pid of jexec's command, the child of jexec $1.
+# The pid of the command that jexec (or another sj_attach() caller) $1
+# started: its child.
 command_of() {
-	local c
-	# jexec's attacher is a child too until the command has started;
-	# the command is the child that is no longer jexec.
+	local c self
+	# The attacher is a child too until the command has started; the
+	# command is the child that no longer runs its parent's program.
+	self=$(readlink /proc/"$1"/exe)
 	for _ in $(seq 100); do
 		for c in $(pgrep -P "$1"); do
-			[ "$(readlink /proc/"$c"/exe 2>/dev/null)" != "$JEXEC" ] &&
+			[ "$(readlink /proc/"$c"/exe 2>/dev/null)" != "$self" ] &&
 				{ echo "$c"; return 0; }
 		done
 		sleep 0.05
@@ -200,6 +202,24 @@ test_jexec_joins_the_groups() {
 	expect_eq "$rc" 1 "jexec into a full jail"
 	expect_eq "$err" "jexec: jail $jid is at its process limit (sysjail.maxproc): Resource temporarily unavailable" \
 		"its message"
+}
+
+# A library user's process with a second thread: its attacher is made by
+# fork() (not clone3) and moves itself into the v2 group; the command
+# still lands in every group of the jail.
+test_attach_from_threads() {
+	local jid pid cmd
+	persistent name=th
+	jid=$("$JLS" -j th jid)
+	"$SJ_BUILD/tests/host/attach-threaded" th /bin/sleep 60 &
+	pid=$!
+	defer "kill $pid"
+	cmd=$(command_of "$pid")
+	[ -n "$cmd" ] || fail "the attached command did not show up"
+	expect_eq "$(grep -c ":/$SYSJAIL_CGROUP/jail-$jid\$" /proc/"$cmd"/cgroup)" \
+		"$(groups_of "$jid" | wc -l)" "the command in every group of the jail"
+	capture "$SJ_BUILD/tests/host/attach-threaded" th /bin/sh -c 'exit 7'
+	expect_eq "$rc" 7 "the command's status"
 }
 
 test_sjls_use_against_limit() {

@@ -236,10 +236,14 @@ static void test_v2_create(void)
 	    "something was made outside the v2 root");
 
 	/* jexec's attacher joins; jail -m changes a limit; then the end. */
-	r = cg_join(j, &err);
+	r = cg_join(j, false, &err);
 	tap(r == 0 && !strcmp(slurp("root/sysjail/jail-7/cgroup.procs"), ""),
 	    "v2: jexec's attacher joins nothing by pid (clone3 puts it there)", "%d %s", r,
 	    r ? err.msg : slurp("root/sysjail/jail-7/cgroup.procs"));
+	r = cg_join(j, true, &err);
+	tap(r == 0 && !strcmp(slurp("root/sysjail/jail-7/cgroup.procs"), "0\n"),
+	    "v2: an attacher not born there (its caller had threads) moves itself in", "%d %s",
+	    r, r ? err.msg : slurp("root/sysjail/jail-7/cgroup.procs"));
 	r = cg_modify(j, "sysjail.memory", "unlimited", &err);
 	tap(r == 0 && !strcmp(last(slurp("root/sysjail/jail-7/memory.max")), "max") &&
 	    !strcmp(last(slurp("root/sysjail/jail-7/memory.swap.max")), "max"),
@@ -375,7 +379,7 @@ static void test_hybrid(void)
 	    "hybrid: the init joins each v1 group itself, as a thread; none moved by pid",
 	    "unified '%s' pids tasks '%s'", slurp("root/unified/sysjail/jail-9/cgroup.procs"),
 	    slurp("root/pids/sysjail/jail-9/tasks"));
-	r = cg_join(j, &err);
+	r = cg_join(j, false, &err);
 	tap(r == 0 && !strcmp(slurp("root/pids/sysjail/jail-9/tasks"), "0\n0\n") &&
 	    !strcmp(slurp("root/cpu/sysjail/jail-9/tasks"), "0\n0\n") &&
 	    !strcmp(slurp("root/unified/sysjail/jail-9/cgroup.procs"), ""),
