@@ -60,16 +60,15 @@ refused_forks() {
 	awk '$1 == "max" { print $2 }' "$(cgdir pids "$1")/pids.events"
 }
 
-# The pid of the command that jexec (or another sj_attach() caller) $1
-# started: its child.
+# The pid of the command that jexec (or program $2, another sj_attach()
+# caller) $1 started: its child.
 command_of() {
-	local c self
+	local c
 	# The attacher is a child too until the command has started; the
-	# command is the child that no longer runs its parent's program.
-	self=$(readlink /proc/"$1"/exe)
+	# command is the child that no longer runs the caller's program.
 	for _ in $(seq 100); do
 		for c in $(pgrep -P "$1"); do
-			[ "$(readlink /proc/"$c"/exe 2>/dev/null)" != "$self" ] &&
+			[ "$(readlink /proc/"$c"/exe 2>/dev/null)" != "${2:-$JEXEC}" ] &&
 				{ echo "$c"; return 0; }
 		done
 		sleep 0.05
@@ -208,17 +207,17 @@ test_jexec_joins_the_groups() {
 # fork() (not clone3) and moves itself into the v2 group; the command
 # still lands in every group of the jail.
 test_attach_from_threads() {
-	local jid pid cmd
+	local jid pid cmd attach=$SJ_BUILD/tests/host/attach-threaded
 	persistent name=th
 	jid=$("$JLS" -j th jid)
-	"$SJ_BUILD/tests/host/attach-threaded" th /bin/sleep 60 &
+	"$attach" th /bin/sleep 60 &
 	pid=$!
 	defer "kill $pid"
-	cmd=$(command_of "$pid")
+	cmd=$(command_of "$pid" "$attach")
 	[ -n "$cmd" ] || fail "the attached command did not show up"
 	expect_eq "$(grep -c ":/$SYSJAIL_CGROUP/jail-$jid\$" /proc/"$cmd"/cgroup)" \
 		"$(groups_of "$jid" | wc -l)" "the command in every group of the jail"
-	capture "$SJ_BUILD/tests/host/attach-threaded" th /bin/sh -c 'exit 7'
+	capture "$attach" th /bin/sh -c 'exit 7'
 	expect_eq "$rc" 7 "the command's status"
 }
 
