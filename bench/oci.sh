@@ -16,7 +16,9 @@ runc=$(command -v runc) || { echo "bench: install runc" >&2; exit 1; }
 podman=$(command -v podman) || { echo "bench: install podman" >&2; exit 1; }
 work=$(mktemp -d /var/tmp/sjrun-bench.XXXXXX)
 export SYSJAIL_RUNDIR=/run/sysjail-bench.$$
-cg=sjrun-bench.$$
+# Our own parent cgroup for bundles without cgroupsPath, removed at the end.
+export SYSJAIL_CGROUP=sjrun-bench-$$
+cg=$SYSJAIL_CGROUP
 pm() {
 	"$podman" --root "$work/pm/root" --runroot "$work/pm/runroot" --tmpdir "$work/pm/tmp" \
 		--storage-driver overlay --cgroup-manager cgroupfs --events-backend file "$@"
