@@ -23,6 +23,12 @@ pm() {
 	"$podman" --root "$work/pm/root" --runroot "$work/pm/runroot" --tmpdir "$work/pm/tmp" \
 		--storage-driver overlay --cgroup-manager cgroupfs --events-backend file "$@"
 }
+# podman calls its runtime without --root: /run/sjrun and /run/runc,
+# removed at the end unless they were there.
+roots_made=()
+for d in /run/sjrun /run/runc; do
+	[ -e "$d" ] || roots_made+=("$d")
+done
 cleanup() {
 	pm rm -af -t 0 >/dev/null 2>&1 || true
 	pm system reset -f >/dev/null 2>&1 || true
@@ -34,6 +40,9 @@ cleanup() {
 		done
 	done
 	rm -rf "$work" "$SYSJAIL_RUNDIR"
+	for d in "${roots_made[@]}"; do
+		rmdir "$d" 2>/dev/null || true
+	done
 }
 trap cleanup EXIT
 

@@ -91,7 +91,7 @@ static void __attribute__((noreturn)) attacher(const struct sj_jail *j, const st
 	prctl(PR_SET_DUMPABLE, 0);
 	if (!stack) {
 		m.report = (struct sj_report){ SJ_REPORT_SETUP, ENOMEM, "out of memory" };
-	} else if (j->oci ? ocg_join(j, 0, &e) < 0
+	} else if (j->oci ? ocg_join(j, !in_v2, &e) < 0
 			  : (up_cgroups_allowed(j) && cg_join(j, !in_v2, &e) < 0) ||
 			    lim_apply_rlimits(&j->cfg, &e) < 0) {
 		/* The jail's cgroups and rlimits (a bundle's: its own), for the
@@ -189,8 +189,9 @@ pid_t sj_attach(sj_jail *j, const struct sj_exec *e, sj_error *err)
 		oci_exec_process_free(proc);
 		return -1;
 	}
-	if (!j->cfg.oci && up_cgroups_allowed(j) && __libc_single_threaded &&
-	    cg_open_v2(j, &cgroup, err) < 0) {
+	if (__libc_single_threaded &&
+	    (j->cfg.oci ? ocg_open_v2(j, &cgroup, err)
+			: up_cgroups_allowed(j) ? cg_open_v2(j, &cgroup, err) : 0) < 0) {
 		oci_exec_process_free(proc);
 		return -1;
 	}

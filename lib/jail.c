@@ -218,20 +218,20 @@ static int spawn_init(struct sj_jail *j, sj_error *err)
 		args.flags |= CLONE_NEWUSER;
 	else if (j->mode == SJ_MODE_CONFINE)
 		args.flags = CLONE_PIDFD;
-	/* Born in its v2 group (cg_prepare()): moving a process in would
-	 * take the kernel's cgroup_threadgroup_rwsem for writing, and wait
-	 * for an RCU grace period (up to 15 ms here) unless another move
-	 * came just before. */
-	if (j->cg_fd >= 0) {
-		args.flags |= CLONE_INTO_CGROUP;
-		args.cgroup = (uint64_t)j->cg_fd;
-	}
 	/* A bundle's namespaces are its own; a PID one to join is joined
 	 * for our children, around the clone. */
 	if (j->oci) {
 		args.flags = CLONE_PIDFD | oci_clone_flags(j);
 		if (oci_ns_join_pid(j, &restore, err) < 0)
 			return -1;
+	}
+	/* Born in its v2 group (cg_prepare(), ocg_create()): moving a
+	 * process in would take the kernel's cgroup_threadgroup_rwsem for
+	 * writing, and wait for an RCU grace period (up to 15 ms here)
+	 * unless another move came just before. */
+	if (j->cg_fd >= 0) {
+		args.flags |= CLONE_INTO_CGROUP;
+		args.cgroup = (uint64_t)j->cg_fd;
 	}
 	pid = syscall(SYS_clone3, &args, sizeof(args));
 	if (pid != 0)
@@ -301,6 +301,7 @@ static const struct step {
 	{ "oci namespaces", oci_open_ns, oci_ns_close },
 	{ "root", prepare_root, mnt_close_root },
 	{ "cgroup", cg_prepare, cg_destroy },
+	{ "oci cgroup", oci_make_cgroups, oci_undo_spawn },
 	{ "channel", open_channel, close_channel },
 	{ "oci start socket", oci_listen, oci_unlisten },
 	{ "init", spawn_init, kill_init },
@@ -308,7 +309,7 @@ static const struct step {
 	{ "id maps", up_write_maps, NULL },
 	{ "network", net_configure, net_teardown },
 	{ "cgroups", cg_create, NULL },
-	{ "oci cgroups", oci_after_spawn, oci_undo_spawn },
+	{ "oci cgroups", oci_after_spawn, NULL },
 	{ "oci built", oci_wait_built, NULL },
 	{ "registry entry", reg_publish, NULL },
 	{ "exec.created", hook_created, NULL },

@@ -419,23 +419,52 @@ static int set_limits(const struct sj_jail *j, const struct hiers *hs,
 	return 0;
 }
 
-/* Write PID (0: ourselves) into the container's group of every hierarchy. */
-int ocg_join(const struct sj_jail *j, pid_t pid, sj_error *err)
+/*
+ * The calling process (one thread: the container's init, or an attacher)
+ * joins the container's group of every v1 hierarchy through "tasks", and
+ * with V2 the v2 one through cgroup.procs: a move the kernel makes wait
+ * for an RCU grace period unless another came just before, so the init
+ * and a single-threaded caller's attacher are born there (clone3's
+ * CLONE_INTO_CGROUP) instead.
+ */
+int ocg_join(const struct sj_jail *j, bool v2, sj_error *err)
 {
 	struct hiers hs;
-	char g[PATH_MAX], text[16];
+	char g[PATH_MAX];
 
 	find_hiers(&hs);
-	snprintf(text, sizeof(text), "%d", (int)pid);
 	for (size_t i = 0; i < hs.n; i++) {
+		if (hs.h[i].v2 && !v2)
+			continue;
 		group_dir(j, &hs.h[i], g, sizeof(g));
-		if (put(g, "cgroup.procs", text) < 0)
+		if (put(g, hs.h[i].v2 ? "cgroup.procs" : "tasks", "0") < 0)
 			return sj_fail_errno(err, "joining cgroup %s", g);
 	}
 	return 0;
 }
 
-/* At create: the groups, the limits, and the init in them. */
+/* The container's v2 group, opened for clone3(2): *FD, or -1 if none. */
+int ocg_open_v2(const struct sj_jail *j, int *fd, sj_error *err)
+{
+	struct hiers hs;
+	char g[PATH_MAX];
+
+	*fd = -1;
+	find_hiers(&hs);
+	for (size_t i = 0; i < hs.n; i++) {
+		if (!hs.h[i].v2)
+			continue;
+		group_dir(j, &hs.h[i], g, sizeof(g));
+		*fd = open(g, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (*fd < 0)
+			return sj_fail_errno(err, "cgroup %s", g);
+		break;
+	}
+	return 0;
+}
+
+/* At create, before the init's clone: the groups and the limits; J's
+ * cg_fd is the v2 group, for the clone. */
 int ocg_create(struct sj_jail *j, sj_error *err)
 {
 	struct hiers hs;
@@ -447,7 +476,7 @@ int ocg_create(struct sj_jail *j, sj_error *err)
 			return -1;
 	if (set_limits(j, &hs, &j->oci->spec->res, true, err) < 0)
 		return -1;
-	return ocg_join(j, j->init_pid, err);
+	return ocg_open_v2(j, &j->cg_fd, err);
 }
 
 /* The processes of the container's group, read from one hierarchy. */

@@ -188,17 +188,30 @@ void oci_unlisten(struct sj_jail *j)
 	j->oci->listening = false;
 }
 
+/* Row "oci cgroup", before the init's clone: the container's groups. */
+int oci_make_cgroups(struct sj_jail *j, sj_error *err)
+{
+	return j->oci ? ocg_create(j, err) : 0;
+}
+
+static int read_report(int fd, struct sj_report *r, sj_error *err);
+static int report_error(const struct sj_report *r, sj_error *err);
+
 /*
- * Row "oci cgroups": with the init cloned and waiting, put it in the
- * container's cgroups and run the hooks that come before the container
- * is built.
+ * Row "oci cgroups": once the init, cloned into the container's v2 group,
+ * says it has joined the v1 ones (oci_init_setup()), run the hooks that
+ * come before the container is built: they expect it there.
  */
 int oci_after_spawn(struct sj_jail *j, sj_error *err)
 {
+	struct sj_report r;
+
 	if (!j->oci)
 		return 0;
-	if (ocg_create(j, err) < 0)
+	if (read_report(j->sock_host, &r, err) < 0)
 		return -1;
+	if (r.stage != SJ_REPORT_JOINED)
+		return report_error(&r, err);
 	if (oci_hooks_run(j, OCI_HOOK_PRESTART, "created", err) < 0 ||
 	    oci_hooks_run(j, OCI_HOOK_CREATE_RUNTIME, "creating", err) < 0 ||
 	    oci_hooks_run(j, OCI_HOOK_CREATE_CONTAINER, "creating", err) < 0)
@@ -423,6 +436,11 @@ int oci_init_setup(struct sj_jail *j, sj_error *err)
 	struct oci_go_on go;
 	ssize_t n;
 
+	/* Born in the container's v2 group: the v1 ones, before the
+	 * creator's hooks run (oci_after_spawn()). */
+	if (ocg_join(j, false, err) < 0)
+		return -1;
+	tell(j->sock_init, SJ_REPORT_JOINED, 0, NULL);
 	do
 		n = recv(j->sock_init, &go, sizeof(go), 0);
 	while (n < 0 && errno == EINTR);

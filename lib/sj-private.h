@@ -408,6 +408,7 @@ enum sj_report_stage {
 	SJ_REPORT_READY,		/* the jail runs (its command executed) */
 	SJ_REPORT_EXITED,		/* a persistent jail's command exited */
 	SJ_REPORT_CREATED,		/* an OCI jail is built and waits for start */
+	SJ_REPORT_JOINED,		/* an OCI jail's init is in its cgroups */
 };
 
 /* command.c: a process to execute in a jail. */
