@@ -7,10 +7,14 @@
  * relative one is taken from the root too; systemd's "slice:prefix:name"
  * becomes "/slice/prefix-name.scope", as --systemd-cgroup front ends
  * expect to find it, though cgroupfs does the work), or sysjail's own
- * place for a jail, "/PARENT/jail-JID" (sysjail.cgroup, "sysjail").  The init is moved in by its
- * creator before it builds anything, so its cgroup namespace (when it
- * has one) and the "cgroup" mount are rooted at its group; jexec's
- * attacher moves itself in before it starts a process.
+ * place for a jail, "/PARENT/jail-JID" (sysjail.cgroup, "sysjail").
+ *
+ * The groups are made before the init's clone, which puts the init in
+ * the v2 one; the init joins the v1 ones itself through "tasks" before
+ * it builds anything, so its cgroup namespace (when it has one) and the
+ * "cgroup" mount are rooted at its group.  jexec's attacher does the
+ * same before it starts a process.  Nothing is moved in by pid, which
+ * the kernel makes wait for an RCU grace period (see cgroup.c).
  *
  * Each controller is used where this machine has it: through cgroup v2
  * when the v2 root enables it for its children, else through its v1
